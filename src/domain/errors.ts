@@ -1,0 +1,37 @@
+/**
+ * The registry of errors Hookgate answers with. Every code is stable: providers and operators
+ * may match on it. Internal failures are logged in full and answered with a bare message.
+ */
+export const errorCatalog = {
+  INVALID_SIGNATURE: { status: 401, message: 'The webhook signature could not be verified.' },
+  INVALID_PAYLOAD: { status: 400, message: 'The request body is not acceptable.' },
+  IP_NOT_ALLOWED: { status: 403, message: 'The client address is not allowed for this source.' },
+  UNKNOWN_SOURCE: { status: 404, message: 'No source is configured under this name.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body exceeds the limit of this source.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The content type is not supported.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests for this source; retry later.' },
+  UNAVAILABLE: { status: 503, message: 'The gateway cannot store events right now; retry later.' },
+  INTERNAL: { status: 500, message: 'Internal error.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+/** An error that maps to one catalog entry; anything else thrown is answered as INTERNAL. */
+export class HookgateError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Seconds, for RATE_LIMITED's Retry-After. */
+  readonly retryAfter: number | undefined;
+
+  constructor(
+    code: ErrorCode,
+    opts: { message?: string; retryAfter?: number; cause?: unknown } = {},
+  ) {
+    super(opts.message ?? errorCatalog[code].message, { cause: opts.cause });
+    this.name = 'HookgateError';
+    this.code = code;
+    this.status = errorCatalog[code].status;
+    this.retryAfter = opts.retryAfter;
+  }
+}
