@@ -6,7 +6,11 @@ import { errorCatalog, HookgateError } from '../../src/domain/errors.ts';
 test('every error code is documented in docs/errors.md with its status', () => {
   const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
   for (const [code, { status }] of Object.entries(errorCatalog)) {
-    assert.match(doc, new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`), `${code} missing from docs`);
+    assert.match(
+      doc,
+      new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`),
+      `${code} missing from docs`,
+    );
   }
 });
 
