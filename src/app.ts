@@ -1,0 +1,78 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config/schema.ts';
+import type { Clock } from './domain/clock.ts';
+import { GroupCommit } from './ingress/group-commit.ts';
+import { healthRoutes } from './ingress/health.ts';
+import { errorHandler, notFoundHandler } from './ingress/replies.ts';
+import { requestIdFrom } from './ingress/request-id.ts';
+import { SourceRuntime } from './ingress/source-runtime.ts';
+import { webhookRoutes } from './ingress/webhooks.ts';
+import { RouteTable } from './routing/route-table.ts';
+import type { InsertOutcome, NewEvent, Store } from './store/store.ts';
+import { version } from './version.ts';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export interface HookgateApp {
+  readonly http: FastifyInstance;
+  readonly commits: GroupCommit<NewEvent, InsertOutcome>;
+  /** Stop accepting (503), finish in-flight requests, flush the last commit. Does not close the store. */
+  drain(): Promise<void>;
+}
+
+/** Wires the gateway. Never listens: the caller (server.ts or a test) decides that. */
+export function buildApp(deps: AppDeps): HookgateApp {
+  const { config, store, clock, logger } = deps;
+  let draining = false;
+  let lastCommitError: Error | undefined;
+
+  const commits = new GroupCommit<NewEvent, InsertOutcome>({
+    commit: (events) => store.eventInsertBatch({ events }),
+    maxBatch: config.storage.maxBatch,
+    maxInFlight: store.engine === 'sqlite' ? 1 : 4,
+    onCommit: (size, error) => {
+      lastCommitError = error;
+      if (error) logger.error({ err: error, size }, 'commit failed; answering 503 to its requests');
+    },
+  });
+
+  const sources = new Map(config.sources.map((s) => [s.name, new SourceRuntime(s, config.server.bodyLimit)]));
+  const largestBody = Math.max(config.server.bodyLimit, ...[...sources.values()].map((s) => s.bodyLimit));
+
+  const http = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: config.server.trustedProxies.length > 0 ? [...config.server.trustedProxies] : false,
+    genReqId: (req) => requestIdFrom(req.headers),
+    requestIdLogLabel: 'requestId',
+    bodyLimit: config.server.bodyLimit,
+    return503OnClosing: false,
+    disableRequestLogging: false,
+  });
+  http.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  http.setErrorHandler(errorHandler);
+  http.setNotFoundHandler(notFoundHandler);
+
+  const isDraining = () => draining;
+  void http.register(healthRoutes({ store, version, startedAt: Date.now(), isDraining, lastCommitError: () => lastCommitError }));
+  void http.register(
+    webhookRoutes({ sources, routes: new RouteTable(config), commits, clock, isDraining }, largestBody),
+  );
+
+  return {
+    http,
+    commits,
+    async drain() {
+      draining = true;
+      await http.close();
+      await commits.flush();
+    },
+  };
+}

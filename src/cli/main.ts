@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/load.ts';
+import { createLogger } from '../log.ts';
+import { startServer } from '../server.ts';
+import { openStore, StoreUrlError } from '../store/open.ts';
+
+const usage = `usage: hookgate <command>
+
+commands:
+  serve     run the gateway (default)
+  migrate   apply database migrations and exit
+
+environment: HOOKGATE_CONFIG, PORT, HOST, DATABASE_URL, LOG_LEVEL, HOOKGATE_DATA_DIR`;
+
+async function serve(): Promise<void> {
+  const loaded = loadConfig();
+  const logger = createLogger(loaded.config.logging.level);
+  const server = await startServer(loaded, logger);
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down');
+    void server.stop().then((clean) => {
+      logger.info({ clean }, 'stopped');
+      logger.flush();
+      process.exit(clean ? 0 : 1);
+    });
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
+async function migrate(): Promise<void> {
+  const { config } = loadConfig();
+  const store = openStore(config.storage.url, { busyTimeoutMs: config.storage.busyTimeout });
+  await store.migrate();
+  await store.close();
+  process.stdout.write(`migrations applied to ${config.storage.url}\n`);
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
+  const command = positionals[0] ?? 'serve';
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  if (command === 'serve') return serve();
+  if (command === 'migrate') return migrate();
+  process.stderr.write(`unknown command: ${command}\n${usage}\n`);
+  process.exitCode = 2;
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof StoreUrlError) {
+    process.stderr.write(`hookgate: ${err.message}\n`);
+  } else {
+    process.stderr.write(`hookgate: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exit(1);
+});

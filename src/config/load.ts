@@ -1,0 +1,118 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { GeneratedSecrets } from './generated-secrets.ts';
+import { interpolate } from './interpolate.ts';
+import { configSchema, type Config } from './schema.ts';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`invalid configuration in ${file}:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  readonly config: Config;
+  readonly file: string;
+  readonly dataDir: string;
+  /** Names of secrets generated for this start (print them once). */
+  readonly generatedSecrets: readonly string[];
+  /** Source name → the variable its first secret comes from (`${STRIPE_SECRET}`), for hints. */
+  readonly secretVariables: ReadonlyMap<string, string>;
+}
+
+/** Reads, before interpolation, which `${VAR}` each source's first secret refers to. */
+function secretVariablesOf(doc: Record<string, unknown>): Map<string, string> {
+  const out = new Map<string, string>();
+  const sources = Array.isArray(doc.sources) ? (doc.sources as unknown[]) : [];
+  for (const s of sources) {
+    const src = s as { name?: unknown; secrets?: unknown };
+    const first = Array.isArray(src.secrets) ? (src.secrets as unknown[])[0] : undefined;
+    const match = typeof first === 'string' ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)/.exec(first) : null;
+    if (typeof src.name === 'string' && match?.[1]) out.set(src.name, match[1]);
+  }
+  return out;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** `sources[2].secrets` from ['sources', 2, 'secrets']. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('');
+}
+
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${formatPath(i.path) || '(root)'}: ${i.message}`);
+}
+
+export function resolveConfigFile(env: Env, cwd = '.'): string {
+  if (env.HOOKGATE_CONFIG) return env.HOOKGATE_CONFIG;
+  const own = `${cwd}/hookgate.yaml`;
+  return existsSync(own) ? own : `${cwd}/hookgate.example.yaml`;
+}
+
+/** Environment overrides win over the file: PORT, HOST, DATABASE_URL, LOG_LEVEL. */
+function applyOverrides(raw: Record<string, unknown>, env: Env): Record<string, unknown> {
+  const section = (key: string) => ({ ...((raw[key] as Record<string, unknown> | undefined) ?? {}) });
+  const server = section('server');
+  const storage = section('storage');
+  const logging = section('logging');
+  if (env.PORT) server.port = Number(env.PORT);
+  if (env.HOST) server.host = env.HOST;
+  if (env.DATABASE_URL) storage.url = env.DATABASE_URL;
+  if (env.LOG_LEVEL) logging.level = env.LOG_LEVEL;
+  return { ...raw, server, storage, logging };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Parses and validates a config document; throws ConfigError naming every bad path. */
+export function parseConfig(
+  text: string,
+  opts: { file: string; env: Env; dataDir: string },
+): LoadedConfig {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text) ?? {};
+  } catch (err) {
+    throw new ConfigError(opts.file, [`(yaml): ${(err as Error).message}`]);
+  }
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ConfigError(opts.file, ['(root): must be a mapping']);
+  }
+  const secrets = new GeneratedSecrets(opts.dataDir);
+  const interpolated = interpolate(doc, { env: opts.env, generate: (n) => secrets.get(n) });
+  const parsed = configSchema.safeParse(applyOverrides(interpolated as Record<string, unknown>, opts.env));
+  if (!parsed.success) throw new ConfigError(opts.file, formatIssues(parsed.error));
+  return {
+    config: deepFreeze(parsed.data),
+    file: opts.file,
+    dataDir: opts.dataDir,
+    generatedSecrets: secrets.created,
+    secretVariables: secretVariablesOf(doc as Record<string, unknown>),
+  };
+}
+
+/** The one place that reads process.env and the config file. */
+export function loadConfig(env: Env = process.env): LoadedConfig {
+  const file = resolveConfigFile(env);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(file, [`(file): cannot read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`]);
+  }
+  return parseConfig(text, { file, env, dataDir: env.HOOKGATE_DATA_DIR ?? './data' });
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { getProvider, providerNames } from '../providers/index.ts';
+import { cidr } from './cidr.ts';
+import { routeFilter } from './filter.ts';
+import { duration, size } from './units.ts';
+
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'use 1-64 letters, digits, "-" or "_"');
+
+const secret = z.string().min(1, 'is empty (is the ${VAR} it refers to set?)');
+
+/** The seed's retry schedule: 1m, 5m, 15m, 30m, 1h, 2h, 6h, 12h, 24h. */
+const defaultRetrySchedule = ['1m', '5m', '15m', '30m', '1h', '2h', '6h', '12h', '24h'];
+
+const dedupeKey = z
+  .string()
+  .regex(/^(auto|none|body|header:[A-Za-z0-9_-]+|json:[^\s]+)$/, 'use auto, none, body, header:<name> or json:<path>');
+
+const source = z
+  .strictObject({
+    name,
+    provider: z.string().refine((p) => providerNames.includes(p), {
+      message: `unknown provider (known: ${providerNames.join(', ')})`,
+    }),
+    secrets: z.array(secret).default([]),
+    toleranceSeconds: z.number().int().nonnegative().optional(),
+    options: z.record(z.string(), z.unknown()).default({}),
+    allowIps: z.array(cidr).optional(),
+    rateLimit: z
+      .strictObject({
+        points: z.number().int().positive(),
+        duration: z.number().positive().default(1),
+        blockDuration: z.number().nonnegative().default(0),
+        key: z.enum(['ip', 'source']).default('ip'),
+      })
+      .optional(),
+    bodyLimit: size.optional(),
+    dedupe: z
+      .strictObject({ key: dedupeKey.default('auto'), window: duration.prefault('7d') })
+      .prefault({}),
+  })
+  .transform((src, ctx) => {
+    const provider = getProvider(src.provider);
+    if (provider === undefined) return z.NEVER; // reported by the refine above
+    if (provider.requiresSecret && src.secrets.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['secrets'], message: 'required' });
+    }
+    const options = provider.optionsSchema.safeParse(src.options);
+    if (!options.success) {
+      for (const issue of options.error.issues) {
+        ctx.addIssue({ code: 'custom', path: ['options', ...issue.path], message: issue.message });
+      }
+      return z.NEVER;
+    }
+    return {
+      ...src,
+      options: options.data,
+      toleranceSeconds: src.toleranceSeconds ?? provider.defaultToleranceSeconds,
+    };
+  });
+
+const destination = z.strictObject({
+  name,
+  url: z.url({ protocol: /^https?$/ }),
+  headers: z.record(z.string().min(1), z.string()).default({}),
+  timeoutMs: z.number().int().positive().default(10_000),
+  signingSecret: secret.optional(),
+  retry: z
+    .strictObject({
+      schedule: z.array(duration).min(1).prefault(defaultRetrySchedule),
+      maxAttempts: z.number().int().positive().default(10),
+      jitter: z.number().min(0).max(1).default(0.1),
+    })
+    .prefault({}),
+});
+
+const route = z.strictObject({
+  name: name.optional(),
+  source: name,
+  destination: name,
+  filter: routeFilter.optional(),
+  transform: z.string().min(1).optional(),
+});
+
+export const configSchema = z
+  .strictObject({
+    server: z
+      .strictObject({
+        host: z.string().min(1).default('0.0.0.0'),
+        port: z.number().int().min(0).max(65535).default(3002),
+        trustedProxies: z.array(cidr).default([]),
+        bodyLimit: size.prefault('1mb'),
+        shutdownTimeout: duration.prefault('10s'),
+      })
+      .prefault({}),
+    storage: z
+      .strictObject({
+        url: z.string().min(1).default('sqlite:./data/hookgate.db'),
+        maxBatch: z.number().int().positive().default(1000),
+        busyTimeout: duration.prefault('2s'),
+      })
+      .prefault({}),
+    logging: z
+      .strictObject({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .prefault({}),
+    sources: z.array(source).default([]),
+    destinations: z.array(destination).default([]),
+    routes: z.array(route).default([]),
+  })
+  .superRefine((cfg, ctx) => {
+    const unique = (list: readonly { name?: string | undefined }[], key: string) => {
+      const seen = new Set<string>();
+      list.forEach((item, i) => {
+        if (item.name === undefined) return;
+        if (seen.has(item.name)) {
+          ctx.addIssue({ code: 'custom', path: [key, i, 'name'], message: `duplicate name "${item.name}"` });
+        }
+        seen.add(item.name);
+      });
+    };
+    unique(cfg.sources, 'sources');
+    unique(cfg.destinations, 'destinations');
+    unique(cfg.routes, 'routes');
+    const sources = new Set(cfg.sources.map((s) => s.name));
+    const destinations = new Set(cfg.destinations.map((d) => d.name));
+    cfg.routes.forEach((r, i) => {
+      if (!sources.has(r.source)) {
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'source'], message: `no source named "${r.source}"` });
+      }
+      if (!destinations.has(r.destination)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routes', i, 'destination'],
+          message: `no destination named "${r.destination}"`,
+        });
+      }
+    });
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type SourceConfig = Config['sources'][number];
+export type DestinationConfig = Config['destinations'][number];
+export type RouteConfig = Config['routes'][number];

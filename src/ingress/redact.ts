@@ -1,0 +1,20 @@
+/** Header names whose values are credentials: never stored, never logged. */
+const sensitive = /authorization|cookie|signature|token|secret|api-?key|password/i;
+
+export const redactedValue = '[redacted]';
+
+/**
+ * Copies headers for storage with credential values replaced. `extra` names the source's own
+ * signature header when it has an unusual name (generic HMAC).
+ */
+export function redactHeaders(
+  headers: Readonly<Record<string, string | undefined>>,
+  extra: readonly string[] = [],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = sensitive.test(name) || extra.includes(name) ? redactedValue : value;
+  }
+  return out;
+}

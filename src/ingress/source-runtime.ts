@@ -1,0 +1,65 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { SourceConfig } from '../config/schema.ts';
+import { getProvider } from '../providers/index.ts';
+import type { VerifySource } from '../verify/verified.ts';
+import { IpAllowlist } from './allowlist.ts';
+
+export type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
+
+/** Everything ingress needs about one source, built once at start. */
+export class SourceRuntime {
+  readonly verify: VerifySource;
+  readonly bodyLimit: number;
+  /** Header names of this source that carry credentials beyond the usual ones (e.g. a custom signature header). */
+  readonly redactHeaders: readonly string[];
+  private readonly allowlist: IpAllowlist | undefined;
+  private readonly limiter: RateLimiterMemory | undefined;
+
+  constructor(
+    readonly config: SourceConfig,
+    serverBodyLimit: number,
+  ) {
+    const provider = getProvider(config.provider);
+    if (provider === undefined) throw new Error(`unknown provider ${config.provider}`);
+    this.verify = {
+      provider,
+      secrets: config.secrets,
+      toleranceSeconds: config.toleranceSeconds,
+      options: config.options,
+    };
+    this.bodyLimit = config.bodyLimit ?? serverBodyLimit;
+    const { header } = config.options as { header?: unknown };
+    this.redactHeaders = typeof header === 'string' ? [header.toLowerCase()] : [];
+    this.allowlist = config.allowIps && new IpAllowlist(config.allowIps);
+    this.limiter =
+      config.rateLimit &&
+      new RateLimiterMemory({
+        keyPrefix: `src:${config.name}`,
+        points: config.rateLimit.points,
+        duration: config.rateLimit.duration,
+        blockDuration: config.rateLimit.blockDuration,
+      });
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  allowsIp(ip: string): boolean {
+    return this.allowlist === undefined || this.allowlist.allows(ip);
+  }
+
+  async takeRateToken(ip: string): Promise<RateDecision> {
+    if (this.limiter === undefined || this.config.rateLimit === undefined) return { allowed: true };
+    const key = this.config.rateLimit.key === 'ip' ? ip : 'all';
+    try {
+      await this.limiter.consume(key);
+      return { allowed: true };
+    } catch (res) {
+      if (res instanceof RateLimiterRes) {
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+      }
+      throw res;
+    }
+  }
+}

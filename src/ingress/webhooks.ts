@@ -1,0 +1,135 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../domain/clock.ts';
+import { HookgateError } from '../domain/errors.ts';
+import { newId } from '../domain/ids.ts';
+import type { RouteTable } from '../routing/route-table.ts';
+import type { InsertOutcome, NewEvent } from '../store/store.ts';
+import { makeWebhookRequest } from '../verify/request.ts';
+import { verifyWebhook } from '../verify/verified.ts';
+import { dedupeKeyFor } from './dedupe-key.ts';
+import type { GroupCommit } from './group-commit.ts';
+import { redactHeaders } from './redact.ts';
+import { sendAccepted } from './replies.ts';
+import type { SourceRuntime } from './source-runtime.ts';
+
+export interface IngressDeps {
+  readonly sources: ReadonlyMap<string, SourceRuntime>;
+  readonly routes: RouteTable;
+  readonly commits: GroupCommit<NewEvent, InsertOutcome>;
+  readonly clock: Clock;
+  readonly isDraining: () => boolean;
+}
+
+/** The paths providers post to; the seeds' paths are aliases of the first. */
+export const webhookPrefixes = ['/webhooks', '/api/webhooks', '/api/v1/webhooks', '/api/v1/webhooks/generic'];
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    hookgateSource: SourceRuntime | null;
+  }
+}
+
+/** Node joins repeated headers except set-cookie, which stays an array; make every value a string. */
+function flatHeaders(raw: FastifyRequest['headers']): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(raw)) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
+}
+
+/**
+ * Checks that cost nothing and need no body run first, in this order: draining, unknown source,
+ * IP allowlist, rate limit, declared size. A rejected sender never gets its body read.
+ */
+async function admit(deps: IngressDeps, request: FastifyRequest<{ Params: { source: string } }>): Promise<void> {
+  if (deps.isDraining()) throw new HookgateError('UNAVAILABLE', { message: 'The gateway is shutting down; retry later.' });
+  const source = deps.sources.get(request.params.source);
+  if (source === undefined) throw new HookgateError('UNKNOWN_SOURCE');
+  if (!source.allowsIp(request.ip)) throw new HookgateError('IP_NOT_ALLOWED');
+  const rate = await source.takeRateToken(request.ip);
+  if (!rate.allowed) throw new HookgateError('RATE_LIMITED', { retryAfter: rate.retryAfterSeconds });
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > source.bodyLimit) throw new HookgateError('PAYLOAD_TOO_LARGE');
+  request.hookgateSource = source;
+}
+
+async function receive(
+  deps: IngressDeps,
+  request: FastifyRequest<{ Params: { source: string; '*'?: string } }>,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const source = request.hookgateSource;
+  if (source === null) throw new HookgateError('UNKNOWN_SOURCE');
+  const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  // Chunked bodies have no Content-Length to check up front.
+  if (body.length > source.bodyLimit) throw new HookgateError('PAYLOAD_TOO_LARGE');
+
+  const headers = flatHeaders(request.headers);
+  const subpath = request.params['*'] ? `/${request.params['*']}` : '';
+  const webhook = makeWebhookRequest({ method: request.method, url: request.url, subpath, headers, rawBody: body });
+  const now = deps.clock.now();
+  const verified = verifyWebhook(source.verify, webhook, now, (reason) =>
+    request.log.warn({ source: source.name, reason }, 'signature rejected'),
+  );
+
+  const dedupeKey = dedupeKeyFor(source.config.dedupe.key, verified);
+  const deliveries = deps.routes.deliveriesFor(source.name, {
+    eventType: verified.eventType,
+    headers,
+    body: () => webhook.json(),
+  });
+  if (webhook.jsonFailed() && /\bjson\b/i.test(headers['content-type'] ?? '')) {
+    throw new HookgateError('INVALID_PAYLOAD', { message: 'The body is declared as JSON but does not parse.' });
+  }
+
+  const event: NewEvent = {
+    id: newId('evt'),
+    source: source.name,
+    provider: verified.provider,
+    providerEventId: verified.eventId ?? null,
+    eventType: verified.eventType ?? null,
+    dedupeKey,
+    dedupeUntil: now + source.config.dedupe.window,
+    requestId: request.id,
+    clientIp: request.ip,
+    method: request.method,
+    url: request.url,
+    headers: redactHeaders(headers, source.redactHeaders),
+    body,
+    receivedAt: now,
+    deliveries,
+  };
+  let outcome: InsertOutcome;
+  try {
+    outcome = await deps.commits.submit(event);
+  } catch (err) {
+    throw new HookgateError('UNAVAILABLE', { cause: err });
+  }
+  if (outcome.status === 'duplicate') {
+    request.log.info({ source: source.name, eventId: outcome.eventId, duplicates: outcome.duplicateCount }, 'duplicate');
+    return sendAccepted(reply, { eventId: outcome.eventId, requestId: request.id, duplicate: true });
+  }
+  request.log.info(
+    { source: source.name, eventId: outcome.eventId, eventType: event.eventType, deliveries: deliveries.length },
+    'stored',
+  );
+  return sendAccepted(reply, { eventId: outcome.eventId, requestId: request.id });
+}
+
+/** Registers the webhook routes in their own context: raw-buffer body parsing applies only here. */
+export function webhookRoutes(deps: IngressDeps, bodyLimit: number) {
+  return function register(app: FastifyInstance): void {
+    app.removeAllContentTypeParsers();
+    // Every content type is kept as the exact bytes received; signatures are over bytes.
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, payload, done) => done(null, payload));
+    app.decorateRequest('hookgateSource', null);
+    type Req = FastifyRequest<{ Params: { source: string; '*'?: string } }>;
+    const options = {
+      bodyLimit,
+      onRequest: (request: Req) => admit(deps, request),
+    };
+    for (const prefix of webhookPrefixes) {
+      app.post(`${prefix}/:source`, options, (request: Req, reply) => receive(deps, request, reply));
+      app.post(`${prefix}/:source/*`, options, (request: Req, reply) => receive(deps, request, reply));
+    }
+  };
+}

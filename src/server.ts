@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import { buildApp, type HookgateApp } from './app.ts';
+import { startBanner } from './banner.ts';
+import type { LoadedConfig } from './config/load.ts';
+import { systemClock } from './domain/clock.ts';
+import { createLogger } from './log.ts';
+import { openStore } from './store/open.ts';
+import type { Store } from './store/store.ts';
+
+export interface RunningServer {
+  readonly app: HookgateApp;
+  readonly store: Store;
+  readonly url: string;
+  /** Graceful stop; resolves true when everything finished within the shutdown timeout. */
+  stop(): Promise<boolean>;
+}
+
+/** Opens the store, migrates, listens. The caller owns signals and the exit code. */
+export async function startServer(loaded: LoadedConfig, logger: Logger = createLogger(loaded.config.logging.level)): Promise<RunningServer> {
+  const { config } = loaded;
+  const store = openStore(config.storage.url, { busyTimeoutMs: config.storage.busyTimeout });
+  await store.migrate();
+  for (const s of config.sources.filter((src) => src.provider === 'none')) {
+    logger.warn({ source: s.name }, 'source uses provider "none": its webhooks are NOT verified');
+  }
+  const app = buildApp({ config, store, clock: systemClock, logger });
+  const address = await app.http.listen({ host: config.server.host, port: config.server.port });
+  const port = Number(new URL(address).port);
+  process.stdout.write(`${startBanner(loaded, config.server.host, port)}\n`);
+
+  let stopping: Promise<boolean> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), config.server.shutdownTimeout);
+      });
+      const drained = app.drain().then(() => true);
+      const clean = await Promise.race([drained, timedOut]);
+      clearTimeout(timer);
+      if (!clean) {
+        logger.error({ timeoutMs: config.server.shutdownTimeout }, 'shutdown timed out; closing connections');
+        app.http.server.closeAllConnections();
+        await app.commits.flush();
+      }
+      await store.close();
+      return clean;
+    })();
+    return stopping;
+  };
+  return { app, store, url: `http://127.0.0.1:${port}`, stop };
+}

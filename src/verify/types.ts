@@ -1,0 +1,54 @@
+/**
+ * The verifier contract. A Provider checks a request's signature over its exact bytes and says
+ * which event it carries. Only `verifyWebhook` (verified.ts) turns a request into a
+ * `VerifiedWebhook`; code downstream of ingress never sees an unverified body.
+ */
+import type { ZodType } from 'zod';
+
+/** One received HTTP request, as the provider sent it. */
+export interface WebhookRequest {
+  readonly method: string;
+  /** Path and query exactly as received, e.g. `/webhooks/stripe?x=1`. */
+  readonly url: string;
+  /** Path below the source's URL (`/order/123` for `/webhooks/talabat/order/123`), or ''. */
+  readonly subpath: string;
+  /** Header names lower-cased; repeated headers joined with ', ' as Node does. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The body bytes, untouched. */
+  readonly rawBody: Buffer;
+  /** The body parsed as JSON once, on first use; undefined when it is not JSON. */
+  json(): unknown;
+}
+
+export interface VerifyContext<Options = unknown> {
+  /** Current time in milliseconds, from the injected Clock. */
+  readonly now: number;
+  /** All secrets of the source, newest first; any one may match (rotation). */
+  readonly secrets: readonly string[];
+  /** Timestamp tolerance in seconds (the provider's default unless the source overrides it). */
+  readonly toleranceSeconds: number;
+  /** The source's provider-specific options, already validated by the provider's schema. */
+  readonly options: Options;
+}
+
+/** Why a verification failed: logged for operators, never answered to the sender. */
+export type VerifyResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+export interface EventIdentity {
+  /** The provider's own id of the event (used for deduplication), when it has one. */
+  readonly eventId?: string | undefined;
+  /** The provider's event type (used by route filters), when it has one. */
+  readonly eventType?: string | undefined;
+}
+
+export interface Provider<Options = unknown> {
+  readonly name: string;
+  /** Default timestamp tolerance in seconds (0 when the scheme has no timestamp). */
+  readonly defaultToleranceSeconds: number;
+  /** Whether the provider needs at least one secret (false only for `none`). */
+  readonly requiresSecret: boolean;
+  /** Schema of the source's `options` for this provider; strict, with defaults. */
+  readonly optionsSchema: ZodType<Options>;
+  verify(request: WebhookRequest, context: VerifyContext<Options>): VerifyResult;
+  identify(request: WebhookRequest, options: Options): EventIdentity;
+}
