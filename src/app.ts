@@ -22,7 +22,9 @@ export interface AppDeps {
 export interface HookgateApp {
   readonly http: FastifyInstance;
   readonly commits: GroupCommit<NewEvent, InsertOutcome>;
-  /** Stop accepting (503), finish in-flight requests, flush the last commit. Does not close the store. */
+  /** From now on, webhooks get 503 and readiness fails; requests already in flight continue. */
+  stopAccepting(): void;
+  /** Stop accepting, finish in-flight requests, flush the last commit. Does not close the store. */
   drain(): Promise<void>;
 }
 
@@ -42,8 +44,13 @@ export function buildApp(deps: AppDeps): HookgateApp {
     },
   });
 
-  const sources = new Map(config.sources.map((s) => [s.name, new SourceRuntime(s, config.server.bodyLimit)]));
-  const largestBody = Math.max(config.server.bodyLimit, ...[...sources.values()].map((s) => s.bodyLimit));
+  const sources = new Map(
+    config.sources.map((s) => [s.name, new SourceRuntime(s, config.server.bodyLimit)]),
+  );
+  const largestBody = Math.max(
+    config.server.bodyLimit,
+    ...[...sources.values()].map((s) => s.bodyLimit),
+  );
 
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -61,14 +68,28 @@ export function buildApp(deps: AppDeps): HookgateApp {
   http.setNotFoundHandler(notFoundHandler);
 
   const isDraining = () => draining;
-  void http.register(healthRoutes({ store, version, startedAt: Date.now(), isDraining, lastCommitError: () => lastCommitError }));
   void http.register(
-    webhookRoutes({ sources, routes: new RouteTable(config), commits, clock, isDraining }, largestBody),
+    healthRoutes({
+      store,
+      version,
+      startedAt: Date.now(),
+      isDraining,
+      lastCommitError: () => lastCommitError,
+    }),
+  );
+  void http.register(
+    webhookRoutes(
+      { sources, routes: new RouteTable(config), commits, clock, isDraining },
+      largestBody,
+    ),
   );
 
   return {
     http,
     commits,
+    stopAccepting() {
+      draining = true;
+    },
     async drain() {
       draining = true;
       await http.close();

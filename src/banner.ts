@@ -2,22 +2,37 @@ import type { LoadedConfig } from './config/load.ts';
 import type { SourceConfig } from './config/schema.ts';
 
 function localUrl(host: string, port: number): string {
-  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const shown =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return `http://${shown}:${port}`;
 }
 
 /** A shell snippet that signs a sample body the way this source expects, when we know how. */
-function curlExample(url: string, source: SourceConfig, secretsFile: string, secretName: string | undefined): string[] {
+function curlExample(
+  url: string,
+  source: SourceConfig,
+  secretsFile: string,
+  secretName: string | undefined,
+): string[] {
   if (source.provider !== 'generic-hmac' && source.provider !== 'github') return [];
-  const opts = source.options as { header?: string; algorithm?: string; prefix?: string; template?: string };
+  const opts = source.options as {
+    header?: string;
+    algorithm?: string;
+    prefix?: string;
+    template?: string;
+  };
   if (source.provider === 'generic-hmac' && (opts.template ?? '{body}') !== '{body}') return [];
-  const header = source.provider === 'github' ? 'x-hub-signature-256' : (opts.header ?? 'x-signature');
+  const header =
+    source.provider === 'github' ? 'x-hub-signature-256' : (opts.header ?? 'x-signature');
   const prefix = source.provider === 'github' ? 'sha256=' : (opts.prefix ?? '');
   const algorithm = source.provider === 'github' ? 'sha256' : (opts.algorithm ?? 'sha256');
   const secret = secretName
     ? `SECRET="\${${secretName}:-$(node -p "require('${secretsFile}').${secretName}")}"`
     : 'SECRET="<the secret of this source>"';
-  const extra = source.provider === 'github' ? ` -H 'x-github-event: ping' -H "x-github-delivery: $(uuidgen || date +%s%N)"` : '';
+  const extra =
+    source.provider === 'github'
+      ? ` -H 'x-github-event: ping' -H "x-github-delivery: $(uuidgen || date +%s%N)"`
+      : '';
   return [
     `  # ${source.name}: a signed test event`,
     `  ${secret}`,
@@ -34,15 +49,22 @@ export function startBanner(loaded: LoadedConfig, host: string, port: number): s
   const lines = [
     `Hookgate listening on ${url} (config: ${loaded.file}, storage: ${config.storage.url})`,
     `Sources (${config.sources.length}):`,
-    ...config.sources.map((s) => `  ${s.name.padEnd(20)} ${s.provider.padEnd(18)} POST ${url}/webhooks/${s.name}`),
+    ...config.sources.map(
+      (s) => `  ${s.name.padEnd(20)} ${s.provider.padEnd(18)} POST ${url}/webhooks/${s.name}`,
+    ),
   ];
   if (loaded.generatedSecrets.length > 0) {
-    lines.push(`Generated secrets (kept in ${loaded.dataDir}/secrets.json): ${loaded.generatedSecrets.join(', ')}`);
+    lines.push(
+      `Generated secrets (kept in ${loaded.dataDir}/secrets.json): ${loaded.generatedSecrets.join(', ')}`,
+    );
   }
   const sample = config.sources.find((s) => curlExample(url, s, '', undefined).length > 0);
   if (sample) {
     const file = `${loaded.dataDir.startsWith('/') ? '' : './'}${loaded.dataDir.replace(/^\.\//, '')}/secrets.json`;
-    lines.push('Try it:', ...curlExample(url, sample, file, loaded.secretVariables.get(sample.name)));
+    lines.push(
+      'Try it:',
+      ...curlExample(url, sample, file, loaded.secretVariables.get(sample.name)),
+    );
   }
   return lines.join('\n');
 }

@@ -16,7 +16,10 @@ export interface RunningServer {
 }
 
 /** Opens the store, migrates, listens. The caller owns signals and the exit code. */
-export async function startServer(loaded: LoadedConfig, logger: Logger = createLogger(loaded.config.logging.level)): Promise<RunningServer> {
+export async function startServer(
+  loaded: LoadedConfig,
+  logger: Logger = createLogger(loaded.config.logging.level),
+): Promise<RunningServer> {
   const { config } = loaded;
   const store = openStore(config.storage.url, { busyTimeoutMs: config.storage.busyTimeout });
   await store.migrate();
@@ -39,7 +42,10 @@ export async function startServer(loaded: LoadedConfig, logger: Logger = createL
       const clean = await Promise.race([drained, timedOut]);
       clearTimeout(timer);
       if (!clean) {
-        logger.error({ timeoutMs: config.server.shutdownTimeout }, 'shutdown timed out; closing connections');
+        logger.error(
+          { timeoutMs: config.server.shutdownTimeout },
+          'shutdown timed out; closing connections',
+        );
         app.http.server.closeAllConnections();
         await app.commits.flush();
       }

@@ -57,7 +57,9 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof StoreUrlError) {
     process.stderr.write(`hookgate: ${err.message}\n`);
   } else {
-    process.stderr.write(`hookgate: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `hookgate: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
   }
   process.exit(1);
 });

@@ -59,7 +59,9 @@ export function resolveConfigFile(env: Env, cwd = '.'): string {
 
 /** Environment overrides win over the file: PORT, HOST, DATABASE_URL, LOG_LEVEL. */
 function applyOverrides(raw: Record<string, unknown>, env: Env): Record<string, unknown> {
-  const section = (key: string) => ({ ...((raw[key] as Record<string, unknown> | undefined) ?? {}) });
+  const section = (key: string) => ({
+    ...((raw[key] as Record<string, unknown> | undefined) ?? {}),
+  });
   const server = section('server');
   const storage = section('storage');
   const logging = section('logging');
@@ -94,7 +96,9 @@ export function parseConfig(
   }
   const secrets = new GeneratedSecrets(opts.dataDir);
   const interpolated = interpolate(doc, { env: opts.env, generate: (n) => secrets.get(n) });
-  const parsed = configSchema.safeParse(applyOverrides(interpolated as Record<string, unknown>, opts.env));
+  const parsed = configSchema.safeParse(
+    applyOverrides(interpolated as Record<string, unknown>, opts.env),
+  );
   if (!parsed.success) throw new ConfigError(opts.file, formatIssues(parsed.error));
   return {
     config: deepFreeze(parsed.data),
@@ -112,7 +116,9 @@ export function loadConfig(env: Env = process.env): LoadedConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(file, [`(file): cannot read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`]);
+    throw new ConfigError(file, [
+      `(file): cannot read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    ]);
   }
   return parseConfig(text, { file, env, dataDir: env.HOOKGATE_DATA_DIR ?? './data' });
 }

@@ -15,7 +15,10 @@ const defaultRetrySchedule = ['1m', '5m', '15m', '30m', '1h', '2h', '6h', '12h',
 
 const dedupeKey = z
   .string()
-  .regex(/^(auto|none|body|header:[A-Za-z0-9_-]+|json:[^\s]+)$/, 'use auto, none, body, header:<name> or json:<path>');
+  .regex(
+    /^(auto|none|body|header:[A-Za-z0-9_-]+|json:[^\s]+)$/,
+    'use auto, none, body, header:<name> or json:<path>',
+  );
 
 const source = z
   .strictObject({
@@ -103,7 +106,9 @@ export const configSchema = z
       .prefault({}),
     logging: z
       .strictObject({
-        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        level: z
+          .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+          .default('info'),
       })
       .prefault({}),
     sources: z.array(source).default([]),
@@ -116,7 +121,11 @@ export const configSchema = z
       list.forEach((item, i) => {
         if (item.name === undefined) return;
         if (seen.has(item.name)) {
-          ctx.addIssue({ code: 'custom', path: [key, i, 'name'], message: `duplicate name "${item.name}"` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [key, i, 'name'],
+            message: `duplicate name "${item.name}"`,
+          });
         }
         seen.add(item.name);
       });
@@ -128,7 +137,11 @@ export const configSchema = z
     const destinations = new Set(cfg.destinations.map((d) => d.name));
     cfg.routes.forEach((r, i) => {
       if (!sources.has(r.source)) {
-        ctx.addIssue({ code: 'custom', path: ['routes', i, 'source'], message: `no source named "${r.source}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routes', i, 'source'],
+          message: `no source named "${r.source}"`,
+        });
       }
       if (!destinations.has(r.destination)) {
         ctx.addIssue({

@@ -3,15 +3,20 @@ import ms from 'ms';
 import { z } from 'zod';
 
 /** A duration: a number of milliseconds or a string such as "500ms", "30s", "1m", "7d". */
-export const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const parsed = ms(v as ms.StringValue) as number | undefined;
-  if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0) {
-    ctx.addIssue({ code: 'custom', message: `not a duration: "${v}" (use e.g. 500ms, 30s, 1m, 7d)` });
-    return z.NEVER;
-  }
-  return parsed;
-});
+export const duration = z
+  .union([z.number().int().nonnegative(), z.string()])
+  .transform((v, ctx) => {
+    if (typeof v === 'number') return v;
+    const parsed = ms(v as ms.StringValue) as number | undefined;
+    if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a duration: "${v}" (use e.g. 500ms, 30s, 1m, 7d)`,
+      });
+      return z.NEVER;
+    }
+    return parsed;
+  });
 
 /** A size: a number of bytes or a string such as "512kb", "1mb". */
 export const size = z.union([z.number().int().positive(), z.string()]).transform((v, ctx) => {

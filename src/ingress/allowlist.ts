@@ -21,6 +21,8 @@ export class IpAllowlist {
     } catch {
       return false;
     }
-    return this.ranges.some(([range, bits]) => range.kind() === addr.kind() && addr.match(range, bits));
+    return this.ranges.some(
+      ([range, bits]) => range.kind() === addr.kind() && addr.match(range, bits),
+    );
   }
 }

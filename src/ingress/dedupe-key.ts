@@ -7,7 +7,8 @@ import type { VerifiedWebhook } from '../verify/verified.ts';
  * of the body. Prefixed by kind so an id can never collide with a hash.
  */
 export function dedupeKeyFor(rule: string, webhook: VerifiedWebhook): string | null {
-  const bodyHash = () => `sha256:${createHash('sha256').update(webhook.request.rawBody).digest('hex')}`;
+  const bodyHash = () =>
+    `sha256:${createHash('sha256').update(webhook.request.rawBody).digest('hex')}`;
   if (rule === 'none') return null;
   if (rule === 'body') return bodyHash();
   if (rule === 'auto') return webhook.eventId ? `id:${webhook.eventId}` : bodyHash();

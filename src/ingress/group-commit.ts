@@ -69,7 +69,8 @@ export class GroupCommit<T, R> {
     let error: Error | undefined;
     try {
       const results = await this.options.commit(batch.map((p) => p.item));
-      if (results.length !== batch.length) throw new Error('commit returned a wrong number of results');
+      if (results.length !== batch.length)
+        throw new Error('commit returned a wrong number of results');
       batch.forEach((p, i) => p.resolve(results[i] as R));
     } catch (err) {
       error = err instanceof Error ? err : new Error(String(err));

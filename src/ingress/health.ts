@@ -23,7 +23,11 @@ async function databaseCheck(deps: HealthDeps): Promise<Check & { latencyMs: num
       ? { status: 'failing', error: 'last commit failed', latencyMs }
       : { status: 'ok', latencyMs };
   } catch {
-    return { status: 'failing', error: 'unreachable', latencyMs: Math.round(performance.now() - started) };
+    return {
+      status: 'failing',
+      error: 'unreachable',
+      latencyMs: Math.round(performance.now() - started),
+    };
   }
 }
 
@@ -35,7 +39,9 @@ export function healthRoutes(deps: HealthDeps) {
     app.get('/health/ready', async (_request, reply) => {
       const db = await databaseCheck(deps);
       const ready = !deps.isDraining() && db.status === 'ok';
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : deps.isDraining() ? 'draining' : 'unavailable' });
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ status: ready ? 'ok' : deps.isDraining() ? 'draining' : 'unavailable' });
     });
 
     app.get('/health', async (_request, reply) => {

@@ -33,7 +33,11 @@ function fromFastify(error: FastifyError): ErrorCode | undefined {
 }
 
 /** Answers every error in the stable shape; anything unexpected is a logged 500 with no details. */
-export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function errorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   if (error instanceof HookgateError) {
     if (error.cause !== undefined) request.log.error({ err: error.cause }, error.message);
     return sendError(reply, error);

@@ -4,7 +4,8 @@ import { getProvider } from '../providers/index.ts';
 import type { VerifySource } from '../verify/verified.ts';
 import { IpAllowlist } from './allowlist.ts';
 
-export type RateDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
+export type RateDecision =
+  { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
 
 /** Everything ingress needs about one source, built once at start. */
 export class SourceRuntime {
@@ -57,7 +58,10 @@ export class SourceRuntime {
       return { allowed: true };
     } catch (res) {
       if (res instanceof RateLimiterRes) {
-        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+        return {
+          allowed: false,
+          retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+        };
       }
       throw res;
     }

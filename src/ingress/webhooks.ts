@@ -21,7 +21,12 @@ export interface IngressDeps {
 }
 
 /** The paths providers post to; the seeds' paths are aliases of the first. */
-export const webhookPrefixes = ['/webhooks', '/api/webhooks', '/api/v1/webhooks', '/api/v1/webhooks/generic'];
+export const webhookPrefixes = [
+  '/webhooks',
+  '/api/webhooks',
+  '/api/v1/webhooks',
+  '/api/v1/webhooks/generic',
+];
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,7 +37,8 @@ declare module 'fastify' {
 /** Node joins repeated headers except set-cookie, which stays an array; make every value a string. */
 function flatHeaders(raw: FastifyRequest['headers']): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(raw)) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(raw))
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
   return out;
 }
 
@@ -40,13 +46,20 @@ function flatHeaders(raw: FastifyRequest['headers']): Record<string, string | un
  * Checks that cost nothing and need no body run first, in this order: draining, unknown source,
  * IP allowlist, rate limit, declared size. A rejected sender never gets its body read.
  */
-async function admit(deps: IngressDeps, request: FastifyRequest<{ Params: { source: string } }>): Promise<void> {
-  if (deps.isDraining()) throw new HookgateError('UNAVAILABLE', { message: 'The gateway is shutting down; retry later.' });
+async function admit(
+  deps: IngressDeps,
+  request: FastifyRequest<{ Params: { source: string } }>,
+): Promise<void> {
+  if (deps.isDraining())
+    throw new HookgateError('UNAVAILABLE', {
+      message: 'The gateway is shutting down; retry later.',
+    });
   const source = deps.sources.get(request.params.source);
   if (source === undefined) throw new HookgateError('UNKNOWN_SOURCE');
   if (!source.allowsIp(request.ip)) throw new HookgateError('IP_NOT_ALLOWED');
   const rate = await source.takeRateToken(request.ip);
-  if (!rate.allowed) throw new HookgateError('RATE_LIMITED', { retryAfter: rate.retryAfterSeconds });
+  if (!rate.allowed)
+    throw new HookgateError('RATE_LIMITED', { retryAfter: rate.retryAfterSeconds });
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > source.bodyLimit) throw new HookgateError('PAYLOAD_TOO_LARGE');
   request.hookgateSource = source;
@@ -65,7 +78,13 @@ async function receive(
 
   const headers = flatHeaders(request.headers);
   const subpath = request.params['*'] ? `/${request.params['*']}` : '';
-  const webhook = makeWebhookRequest({ method: request.method, url: request.url, subpath, headers, rawBody: body });
+  const webhook = makeWebhookRequest({
+    method: request.method,
+    url: request.url,
+    subpath,
+    headers,
+    rawBody: body,
+  });
   const now = deps.clock.now();
   const verified = verifyWebhook(source.verify, webhook, now, (reason) =>
     request.log.warn({ source: source.name, reason }, 'signature rejected'),
@@ -78,7 +97,9 @@ async function receive(
     body: () => webhook.json(),
   });
   if (webhook.jsonFailed() && /\bjson\b/i.test(headers['content-type'] ?? '')) {
-    throw new HookgateError('INVALID_PAYLOAD', { message: 'The body is declared as JSON but does not parse.' });
+    throw new HookgateError('INVALID_PAYLOAD', {
+      message: 'The body is declared as JSON but does not parse.',
+    });
   }
 
   const event: NewEvent = {
@@ -105,11 +126,23 @@ async function receive(
     throw new HookgateError('UNAVAILABLE', { cause: err });
   }
   if (outcome.status === 'duplicate') {
-    request.log.info({ source: source.name, eventId: outcome.eventId, duplicates: outcome.duplicateCount }, 'duplicate');
-    return sendAccepted(reply, { eventId: outcome.eventId, requestId: request.id, duplicate: true });
+    request.log.info(
+      { source: source.name, eventId: outcome.eventId, duplicates: outcome.duplicateCount },
+      'duplicate',
+    );
+    return sendAccepted(reply, {
+      eventId: outcome.eventId,
+      requestId: request.id,
+      duplicate: true,
+    });
   }
   request.log.info(
-    { source: source.name, eventId: outcome.eventId, eventType: event.eventType, deliveries: deliveries.length },
+    {
+      source: source.name,
+      eventId: outcome.eventId,
+      eventType: event.eventType,
+      deliveries: deliveries.length,
+    },
     'stored',
   );
   return sendAccepted(reply, { eventId: outcome.eventId, requestId: request.id });
@@ -120,7 +153,9 @@ export function webhookRoutes(deps: IngressDeps, bodyLimit: number) {
   return function register(app: FastifyInstance): void {
     app.removeAllContentTypeParsers();
     // Every content type is kept as the exact bytes received; signatures are over bytes.
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, payload, done) => done(null, payload));
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, payload, done) =>
+      done(null, payload),
+    );
     app.decorateRequest('hookgateSource', null);
     type Req = FastifyRequest<{ Params: { source: string; '*'?: string } }>;
     const options = {
@@ -128,8 +163,12 @@ export function webhookRoutes(deps: IngressDeps, bodyLimit: number) {
       onRequest: (request: Req) => admit(deps, request),
     };
     for (const prefix of webhookPrefixes) {
-      app.post(`${prefix}/:source`, options, (request: Req, reply) => receive(deps, request, reply));
-      app.post(`${prefix}/:source/*`, options, (request: Req, reply) => receive(deps, request, reply));
+      app.post(`${prefix}/:source`, options, (request: Req, reply) =>
+        receive(deps, request, reply),
+      );
+      app.post(`${prefix}/:source/*`, options, (request: Req, reply) =>
+        receive(deps, request, reply),
+      );
     }
   };
 }

@@ -22,7 +22,8 @@ export function readMigrations(dir: string): Migration[] {
       };
     });
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration ${m.version} out of sequence (expected ${i + 1})`);
+    if (m.version !== i + 1)
+      throw new Error(`migration ${m.version} out of sequence (expected ${i + 1})`);
   });
   return migrations;
 }

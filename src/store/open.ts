@@ -10,11 +10,14 @@ export class StoreUrlError extends Error {}
 export function openStore(url: string, options: { busyTimeoutMs?: number } = {}): Store {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (path === '') throw new StoreUrlError('sqlite URL needs a file path, e.g. sqlite:./data/hookgate.db');
+    if (path === '')
+      throw new StoreUrlError('sqlite URL needs a file path, e.g. sqlite:./data/hookgate.db');
     return new SqliteStore({ path, ...options });
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new StoreUrlError('the PostgreSQL engine is not available in this version; use sqlite:<file>');
+    throw new StoreUrlError(
+      'the PostgreSQL engine is not available in this version; use sqlite:<file>',
+    );
   }
   throw new StoreUrlError(`unsupported storage URL scheme: ${url.split(':')[0] ?? ''}`);
 }

@@ -5,7 +5,13 @@
 
 export type DeliveryState = 'pending' | 'delivered' | 'retry' | 'dead' | 'held';
 
-export const deliveryStates: readonly DeliveryState[] = ['pending', 'retry', 'held', 'delivered', 'dead'];
+export const deliveryStates: readonly DeliveryState[] = [
+  'pending',
+  'retry',
+  'held',
+  'delivered',
+  'dead',
+];
 
 export interface NewDelivery {
   readonly id: string;

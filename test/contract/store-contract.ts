@@ -51,7 +51,11 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
 
     it('keeps the body bytes and headers exactly', async () => {
       const body = Buffer.concat([randomBytes(64), Buffer.from('ü\u0000\r\n')]);
-      const e = makeEvent({ body, dedupeKey: null, headers: { 'x-a': 'ü', 'content-type': 'application/octet-stream' } });
+      const e = makeEvent({
+        body,
+        dedupeKey: null,
+        headers: { 'x-a': 'ü', 'content-type': 'application/octet-stream' },
+      });
       const [outcome] = await store.eventInsertBatch({ events: [e] });
       assert.deepEqual(outcome, { status: 'stored', eventId: e.id });
       const stored = await store.eventGet({ id: e.id });
@@ -76,13 +80,10 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
       });
       await store.eventInsertBatch({ events: [e] });
       const deliveries = await store.deliveryListByEvent({ eventId: e.id });
-      assert.deepEqual(
-        deliveries.map((d) => [d.destination, d.state, d.attempts]).sort(),
-        [
-          ['audit', 'pending', 0],
-          ['backend', 'pending', 0],
-        ],
-      );
+      assert.deepEqual(deliveries.map((d) => [d.destination, d.state, d.attempts]).sort(), [
+        ['audit', 'pending', 0],
+        ['backend', 'pending', 0],
+      ]);
       const counts = await store.deliveryCountByState();
       assert.ok(counts.pending >= 2);
       assert.equal(counts.dead, 0);
@@ -136,7 +137,12 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
 
     it('stores a key again once its window has passed', async () => {
       const first = makeEvent({ source: 'window', dedupeKey: 'id:w', dedupeUntil: t0 + day });
-      const late = makeEvent({ source: 'window', dedupeKey: 'id:w', receivedAt: t0 + day, dedupeUntil: t0 + 2 * day });
+      const late = makeEvent({
+        source: 'window',
+        dedupeKey: 'id:w',
+        receivedAt: t0 + day,
+        dedupeUntil: t0 + 2 * day,
+      });
       const again = makeEvent({ source: 'window', dedupeKey: 'id:w', receivedAt: t0 + day + 1 });
       const outcomes = await store.eventInsertBatch({ events: [first] });
       outcomes.push(...(await store.eventInsertBatch({ events: [late, again] })));
@@ -165,7 +171,11 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
       const events = [0, 1, 2, 3, 4].map(() => makeEvent({ source: 'list' }));
       await store.eventInsertBatch({ events });
       const page1 = await store.eventList({ source: 'list', limit: 2 });
-      const page2 = await store.eventList({ source: 'list', limit: 2, before: page1[1]?.id as string });
+      const page2 = await store.eventList({
+        source: 'list',
+        limit: 2,
+        before: page1[1]?.id as string,
+      });
       assert.deepEqual(
         [...page1, ...page2].map((e) => e.id),
         [events[4]?.id, events[3]?.id, events[2]?.id, events[1]?.id],

@@ -168,14 +168,18 @@ export class SqliteStore implements Store {
         .all()
         .map((r) => r.version),
     );
-    const record = this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    const record = this.db.prepare(
+      'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+    );
     for (const m of readMigrations(migrationsDir)) {
       if (applied.has(m.version)) continue;
       // IMMEDIATE: a second process migrating the same file waits instead of racing.
-      this.db.transaction(() => {
-        this.db.exec(m.sql);
-        record.run(m.version, m.name, Date.now());
-      }).immediate();
+      this.db
+        .transaction(() => {
+          this.db.exec(m.sql);
+          record.run(m.version, m.name, Date.now());
+        })
+        .immediate();
     }
     return Promise.resolve();
   }
@@ -195,13 +199,23 @@ export class SqliteStore implements Store {
               const owner = q.keyOwner.get(e.source, e.dedupeKey);
               const counted = owner && q.countDuplicate.get(e.receivedAt, owner.event_id);
               if (owner && counted) {
-                return { status: 'duplicate', eventId: owner.event_id, duplicateCount: counted.duplicate_count };
+                return {
+                  status: 'duplicate',
+                  eventId: owner.event_id,
+                  duplicateCount: counted.duplicate_count,
+                };
               }
             }
           }
           q.insertEvent.run({ ...e, headers: JSON.stringify(e.headers) });
           for (const d of e.deliveries) {
-            q.insertDelivery.run({ id: d.id, eventId: e.id, route: d.route, destination: d.destination, at: e.receivedAt });
+            q.insertDelivery.run({
+              id: d.id,
+              eventId: e.id,
+              route: d.route,
+              destination: d.destination,
+              at: e.receivedAt,
+            });
           }
           return { status: 'stored', eventId: e.id };
         }),
@@ -234,7 +248,9 @@ export class SqliteStore implements Store {
     const row =
       params.source === undefined
         ? this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events').get()
-        : this.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM events WHERE source = ?').get(params.source);
+        : this.db
+            .prepare<[string], { n: number }>('SELECT count(*) AS n FROM events WHERE source = ?')
+            .get(params.source);
     return Promise.resolve(row?.n ?? 0);
   }
 
@@ -243,7 +259,10 @@ export class SqliteStore implements Store {
   }
 
   deliveryCountByState(): Promise<Record<DeliveryState, number>> {
-    const counts = Object.fromEntries(deliveryStates.map((s) => [s, 0])) as Record<DeliveryState, number>;
+    const counts = Object.fromEntries(deliveryStates.map((s) => [s, 0])) as Record<
+      DeliveryState,
+      number
+    >;
     for (const r of this.q.countByState.all()) counts[r.state] = r.n;
     return Promise.resolve(counts);
   }

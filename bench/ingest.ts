@@ -1,0 +1,148 @@
+/**
+ * npm run bench:ingest [-- --duration 10 --connections 50]
+ *
+ * Drives a bare node:http server and Hookgate (one generic-HMAC source, SQLite with fsync on
+ * every commit) with the same load: 1 KiB JSON bodies, each with a unique id and a valid
+ * signature, 50 connections. Both servers run in their own process; autocannon runs here.
+ * Prints req/s, p50/p99 latency, the ratio, and checks every 200 is in the database.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    store: { type: 'string', default: 'sqlite' },
+  },
+});
+if (values.store !== 'sqlite')
+  throw new Error(`--store ${values.store}: only sqlite is available in this version`);
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const root = new URL('../', import.meta.url).pathname;
+const secret = randomBytes(32).toString('hex');
+const padding = 'x'.repeat(1024 - 60);
+
+function start(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (match?.[1]) resolve({ child, url: match[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+interface Result {
+  readonly name: string;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly ok: number;
+  readonly errors: number;
+}
+
+async function drive(name: string, url: string, path: string): Promise<Result> {
+  let n = 0;
+  const run = await autocannon({
+    url,
+    connections,
+    duration,
+    requests: [
+      {
+        method: 'POST',
+        path,
+        // A unique, correctly signed body per request: no request is a duplicate.
+        setupRequest: (req) => {
+          const body = `{"id":"bench-${process.pid}-${n++}","type":"order.created","pad":"${padding}"}`;
+          const sig = createHmac('sha256', secret).update(body).digest('hex');
+          return {
+            ...req,
+            body,
+            headers: { 'content-type': 'application/json', 'x-signature': sig },
+          };
+        },
+      },
+    ],
+  });
+  return {
+    name,
+    rps: run.requests.average,
+    p50: run.latency.p50,
+    p99: run.latency.p99,
+    ok: run['2xx'],
+    errors: run.errors + run.non2xx + run.timeouts,
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'hookgate-bench-'));
+  const dbFile = join(dir, 'bench.db');
+  const configFile = join(dir, 'hookgate.yaml');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      storage: { url: `sqlite:${dbFile}` },
+      logging: { level: 'warn' },
+      sources: [
+        {
+          name: 'bench',
+          provider: 'generic-hmac',
+          secrets: [secret],
+          options: { eventIdPath: 'id' },
+        },
+      ],
+    }),
+  );
+
+  const bare = await start(['bench/bare-server.ts'], {});
+  const baseline = await drive('bare node:http', bare.url, '/');
+  bare.child.kill();
+
+  const gateway = await start(['src/cli/main.ts', 'serve'], {
+    HOOKGATE_CONFIG: configFile,
+    HOOKGATE_DATA_DIR: dir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+  });
+  const hookgate = await drive('hookgate (sqlite, fsync)', gateway.url, '/webhooks/bench');
+  gateway.child.kill('SIGTERM');
+  await new Promise((r) => gateway.child.once('exit', r));
+
+  const store = new SqliteStore({ path: dbFile });
+  const stored = await store.eventCount({ source: 'bench' });
+  await store.close();
+
+  const row = (r: Result) =>
+    `${r.name.padEnd(26)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   2xx ${r.ok}   errors ${r.errors}`;
+  process.stdout.write(
+    [
+      `ingest bench: ${connections} connections, ${duration} s each, 1 KiB signed JSON, node ${process.version}`,
+      row(baseline),
+      row(hookgate),
+      `ratio hookgate/bare: ${(hookgate.rps / baseline.rps).toFixed(2)}x   (goal >= 0.50x, p99 <= 15 ms)`,
+      `stored events: ${stored} for ${hookgate.ok} answered 200 ${stored >= hookgate.ok ? '(every 200 is on disk)' : '(MISSING EVENTS)'}`,
+      '',
+    ].join('\n'),
+  );
+  if (stored < hookgate.ok) process.exitCode = 1;
+}
+
+await main();

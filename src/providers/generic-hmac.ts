@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { stringAt } from '../domain/json-path.ts';
+import { decodeSignature } from '../verify/compare.ts';
+import { anySignatureMatches } from '../verify/hmac.ts';
+import { compileTemplate, type SigningTemplate } from '../verify/template.ts';
+import { parseUnixSeconds, withinTolerance } from '../verify/timestamp.ts';
+import type { Provider } from '../verify/types.ts';
+
+const headerName = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+$/, 'not a header name')
+  .transform((h) => h.toLowerCase());
+
+const options = z
+  .strictObject({
+    header: headerName.default('x-signature'),
+    algorithm: z.enum(['sha1', 'sha256', 'sha512']).default('sha256'),
+    encoding: z.enum(['hex', 'base64', 'base64url']).default('hex'),
+    prefix: z.string().default(''),
+    template: z.string().min(1).default('{body}'),
+    /** Splits one header into several signatures (e.g. "," or " "); none: one signature. */
+    signatureSeparator: z.string().min(1).optional(),
+    timestampHeader: headerName.optional(),
+    idHeader: headerName.optional(),
+    eventIdPath: z.string().min(1).optional(),
+    eventTypeHeader: headerName.optional(),
+    eventTypePath: z.string().min(1).optional(),
+  })
+  .transform((o, ctx) => {
+    let signing: SigningTemplate;
+    try {
+      signing = compileTemplate(o.template);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['template'], message: (err as Error).message });
+      return z.NEVER;
+    }
+    if (signing.uses.has('timestamp') && o.timestampHeader === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timestampHeader'],
+        message: 'required when the template uses {timestamp}',
+      });
+    }
+    if (signing.uses.has('id') && o.idHeader === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['idHeader'],
+        message: 'required when the template uses {id}',
+      });
+    }
+    return { ...o, signing };
+  });
+
+export type GenericHmacOptions = z.output<typeof options>;
+
+/**
+ * Any HMAC scheme describable by header, algorithm, encoding, prefix and a template of the
+ * signed content. Careem (seed 000) is `header: x-careem-signature` with the defaults. When a
+ * timestamp header is configured it must be within the tolerance (default 300 s) both ways.
+ */
+export const genericHmac: Provider<GenericHmacOptions> = {
+  name: 'generic-hmac',
+  defaultToleranceSeconds: 300,
+  requiresSecret: true,
+  optionsSchema: options,
+  verify(request, ctx) {
+    const o = ctx.options;
+    const header = request.headers[o.header];
+    if (!header) return { ok: false, reason: `missing ${o.header} header` };
+    let timestamp: string | undefined;
+    if (o.timestampHeader !== undefined) {
+      timestamp = request.headers[o.timestampHeader];
+      const seconds = parseUnixSeconds(timestamp);
+      if (seconds === undefined)
+        return { ok: false, reason: `missing or malformed ${o.timestampHeader}` };
+      if (!withinTolerance(seconds, ctx.now, ctx.toleranceSeconds))
+        return { ok: false, reason: 'timestamp outside tolerance' };
+    }
+    const id = o.idHeader === undefined ? undefined : request.headers[o.idHeader];
+    const entries =
+      o.signatureSeparator === undefined ? [header] : header.split(o.signatureSeparator);
+    const signatures = entries
+      .map((e) => e.trim())
+      .filter((e) => e.startsWith(o.prefix))
+      .map((e) => decodeSignature(e.slice(o.prefix.length), o.encoding));
+    if (signatures.length === 0)
+      return { ok: false, reason: `no signature with prefix "${o.prefix}"` };
+    const parts = o.signing.render(request, { ...(timestamp && { timestamp }), ...(id && { id }) });
+    return anySignatureMatches(o.algorithm, ctx.secrets, parts, signatures)
+      ? { ok: true }
+      : { ok: false, reason: 'no signature matches' };
+  },
+  identify(request, o) {
+    const fromHeader = (name: string | undefined) =>
+      name === undefined ? undefined : request.headers[name] || undefined;
+    const fromBody = (path: string | undefined) =>
+      path === undefined ? undefined : stringAt(request.json(), path);
+    return {
+      eventId: fromHeader(o.idHeader) ?? fromBody(o.eventIdPath),
+      eventType: fromHeader(o.eventTypeHeader) ?? fromBody(o.eventTypePath),
+    };
+  },
+};

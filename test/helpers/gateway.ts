@@ -1,0 +1,49 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp, type HookgateApp } from '../../src/app.ts';
+import { parseConfig, type LoadedConfig } from '../../src/config/load.ts';
+import { ManualClock } from '../../src/domain/clock.ts';
+import { createLogger } from '../../src/log.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+
+export const testNow = Date.UTC(2026, 10, 23, 12, 0, 0);
+
+export interface TestGateway {
+  readonly app: HookgateApp;
+  readonly store: SqliteStore;
+  readonly clock: ManualClock;
+  readonly loaded: LoadedConfig;
+  readonly dbFile: string;
+  close(): Promise<void>;
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'hookgate-test-'));
+}
+
+/** A gateway on a real SQLite file in a temp folder, driven with inject(); nothing listens. */
+export async function startTestGateway(
+  config: object,
+  env: Record<string, string> = {},
+): Promise<TestGateway> {
+  const dir = tempDir();
+  const loaded = parseConfig(JSON.stringify(config), { file: 'test.yaml', env, dataDir: dir });
+  const dbFile = join(dir, 'hookgate.db');
+  const store = new SqliteStore({ path: dbFile, busyTimeoutMs: loaded.config.storage.busyTimeout });
+  await store.migrate();
+  const clock = new ManualClock(testNow);
+  const app = buildApp({ config: loaded.config, store, clock, logger: createLogger('silent') });
+  await app.http.ready();
+  return {
+    app,
+    store,
+    clock,
+    loaded,
+    dbFile,
+    async close() {
+      await app.drain();
+      await store.close();
+    },
+  };
+}
