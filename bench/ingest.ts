@@ -1,5 +1,5 @@
 /**
- * npm run bench:ingest [-- --duration 10 --connections 50]
+ * npm run bench:ingest [-- --duration 10 --connections 50 --cpu-prof /tmp/prof]
  *
  * Drives a bare node:http server and Hookgate (one generic-HMAC source, SQLite with fsync on
  * every commit) with the same load: 1 KiB JSON bodies, each with a unique id and a valid
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     store: { type: 'string', default: 'sqlite' },
+    /** Writes a CPU profile of the gateway process into this folder. */
+    'cpu-prof': { type: 'string' },
   },
 });
 if (values.store !== 'sqlite')
@@ -116,7 +118,8 @@ async function main(): Promise<void> {
   const baseline = await drive('bare node:http', bare.url, '/');
   bare.child.kill();
 
-  const gateway = await start(['src/cli/main.ts', 'serve'], {
+  const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
+  const gateway = await start([...profile, 'src/cli/main.ts', 'serve'], {
     HOOKGATE_CONFIG: configFile,
     HOOKGATE_DATA_DIR: dir,
     PORT: '0',

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import type { Clock } from './domain/clock.ts';
@@ -56,10 +56,13 @@ export function buildApp(deps: AppDeps): HookgateApp {
     loggerInstance: logger as FastifyBaseLogger,
     trustProxy: config.server.trustedProxies.length > 0 ? [...config.server.trustedProxies] : false,
     genReqId: (req) => requestIdFrom(req.headers),
-    requestIdLogLabel: 'requestId',
+    // Fastify's two lines per request are replaced by one outcome line from the handlers.
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: true,
+    }),
     bodyLimit: config.server.bodyLimit,
     return503OnClosing: false,
-    disableRequestLogging: false,
   });
   http.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

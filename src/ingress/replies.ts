@@ -39,7 +39,9 @@ export function errorHandler(
   reply: FastifyReply,
 ): FastifyReply {
   if (error instanceof HookgateError) {
-    if (error.cause !== undefined) request.log.error({ err: error.cause }, error.message);
+    if (error.cause !== undefined)
+      request.log.error({ err: error.cause, code: error.code }, error.message);
+    else request.log.info({ code: error.code, route: request.routeOptions.url }, 'rejected');
     return sendError(reply, error);
   }
   const code = fromFastify(error);

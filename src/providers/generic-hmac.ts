@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { stringAt } from '../domain/json-path.ts';
 import { decodeSignature } from '../verify/compare.ts';
 import { anySignatureMatches } from '../verify/hmac.ts';
+import { stringAt } from '../verify/json-path.ts';
 import { compileTemplate, type SigningTemplate } from '../verify/template.ts';
 import { parseUnixSeconds, withinTolerance } from '../verify/timestamp.ts';
 import type { Provider } from '../verify/types.ts';
@@ -16,9 +16,10 @@ const options = z
     header: headerName.default('x-signature'),
     algorithm: z.enum(['sha1', 'sha256', 'sha512']).default('sha256'),
     encoding: z.enum(['hex', 'base64', 'base64url']).default('hex'),
+    /** Text before the signature, e.g. `sha256=`; entries without it are ignored. */
     prefix: z.string().default(''),
     template: z.string().min(1).default('{body}'),
-    /** Splits one header into several signatures (e.g. "," or " "); none: one signature. */
+    /** Splits one header into several signatures (e.g. "," or " "); unset: one signature. */
     signatureSeparator: z.string().min(1).optional(),
     timestampHeader: headerName.optional(),
     idHeader: headerName.optional(),
@@ -48,15 +49,27 @@ const options = z
         message: 'required when the template uses {id}',
       });
     }
+    // Compiled once here, at config load, and carried with the options.
     return { ...o, signing };
   });
 
 export type GenericHmacOptions = z.output<typeof options>;
 
+/** The provided signatures: split if configured, kept only with the prefix, then decoded. */
+function providedSignatures(header: string, o: GenericHmacOptions): Buffer[] {
+  const entries =
+    o.signatureSeparator === undefined ? [header] : header.split(o.signatureSeparator);
+  return entries
+    .map((e) => e.trim())
+    .filter((e) => e !== '' && e.startsWith(o.prefix))
+    .map((e) => decodeSignature(e.slice(o.prefix.length), o.encoding));
+}
+
 /**
  * Any HMAC scheme describable by header, algorithm, encoding, prefix and a template of the
- * signed content. Careem (seed 000) is `header: x-careem-signature` with the defaults. When a
- * timestamp header is configured it must be within the tolerance (default 300 s) both ways.
+ * signed content. Careem is `header: x-careem-signature` with the defaults (hex HMAC-SHA256 of
+ * the raw body). The timestamp is checked (both ways, default 300 s) only when a timestampHeader
+ * is configured: the scheme then has one, otherwise the tolerance is unused.
  */
 export const genericHmac: Provider<GenericHmacOptions> = {
   name: 'generic-hmac',
@@ -72,21 +85,18 @@ export const genericHmac: Provider<GenericHmacOptions> = {
       timestamp = request.headers[o.timestampHeader];
       const seconds = parseUnixSeconds(timestamp);
       if (seconds === undefined)
-        return { ok: false, reason: `missing or malformed ${o.timestampHeader}` };
+        return { ok: false, reason: `missing or malformed ${o.timestampHeader} header` };
       if (!withinTolerance(seconds, ctx.now, ctx.toleranceSeconds))
         return { ok: false, reason: 'timestamp outside tolerance' };
     }
-    const id = o.idHeader === undefined ? undefined : request.headers[o.idHeader];
-    const entries =
-      o.signatureSeparator === undefined ? [header] : header.split(o.signatureSeparator);
-    const signatures = entries
-      .map((e) => e.trim())
-      .filter((e) => e.startsWith(o.prefix))
-      .map((e) => decodeSignature(e.slice(o.prefix.length), o.encoding));
+    const signatures = providedSignatures(header, o);
     if (signatures.length === 0)
-      return { ok: false, reason: `no signature with prefix "${o.prefix}"` };
-    const parts = o.signing.render(request, { ...(timestamp && { timestamp }), ...(id && { id }) });
-    return anySignatureMatches(o.algorithm, ctx.secrets, parts, signatures)
+      return { ok: false, reason: `no signature with prefix "${o.prefix}" in ${o.header}` };
+    const id = o.idHeader === undefined ? undefined : request.headers[o.idHeader];
+    const signed = o.signing.render(request, { timestamp, id });
+    if (signed === undefined)
+      return { ok: false, reason: `a header used by the template "${o.template}" is missing` };
+    return anySignatureMatches(o.algorithm, ctx.secrets, signed, signatures)
       ? { ok: true }
       : { ok: false, reason: 'no signature matches' };
   },

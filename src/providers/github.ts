@@ -1,12 +1,25 @@
 import { z } from 'zod';
-import { stringAt } from '../domain/json-path.ts';
 import { decodeSignature } from '../verify/compare.ts';
-import { anySignatureMatches } from '../verify/hmac.ts';
-import type { Provider } from '../verify/types.ts';
+import { anySignatureMatches, type HmacAlgorithm } from '../verify/hmac.ts';
+import { textAt } from '../verify/json-path.ts';
+import type { Provider, WebhookRequest } from '../verify/types.ts';
+
+/** The header to check: SHA-256 whenever it is present (even empty), SHA-1 only without it. */
+function pickSignature(
+  request: WebhookRequest,
+): { algorithm: HmacAlgorithm; header: string; prefix: string } | undefined {
+  const sha256 = request.headers['x-hub-signature-256'];
+  if (sha256 !== undefined) return { algorithm: 'sha256', header: sha256, prefix: 'sha256=' };
+  const sha1 = request.headers['x-hub-signature'];
+  if (sha1 !== undefined) return { algorithm: 'sha1', header: sha1, prefix: 'sha1=' };
+  return undefined;
+}
 
 /**
- * GitHub: `X-Hub-Signature-256: sha256=<hex>` of the body. The legacy SHA-1 header is used only
- * when the SHA-256 one is absent; a wrong SHA-256 never falls back to SHA-1 (downgrade).
+ * GitHub: `X-Hub-Signature-256: sha256=<hex>` of the body, keyed with the secret's UTF-8 bytes.
+ * The legacy SHA-1 header is used only when the SHA-256 one is absent: a wrong SHA-256 never
+ * falls back to SHA-1, or an attacker could strip the stronger header to force the weaker one.
+ * No timestamp; replays are caught by deduplication on X-GitHub-Delivery.
  */
 export const github: Provider<Record<string, never>> = {
   name: 'github',
@@ -14,26 +27,22 @@ export const github: Provider<Record<string, never>> = {
   requiresSecret: true,
   optionsSchema: z.strictObject({}),
   verify(request, ctx) {
-    const sha256 = request.headers['x-hub-signature-256'];
-    const sha1 = request.headers['x-hub-signature'];
-    const [algorithm, header, prefix] =
-      sha256 !== undefined
-        ? (['sha256', sha256, 'sha256='] as const)
-        : (['sha1', sha1, 'sha1='] as const);
-    if (header === undefined) return { ok: false, reason: 'missing X-Hub-Signature-256 header' };
+    const picked = pickSignature(request);
+    if (picked === undefined) return { ok: false, reason: 'missing X-Hub-Signature-256 header' };
+    const { algorithm, header, prefix } = picked;
     if (!header.startsWith(prefix))
       return { ok: false, reason: `signature does not start with ${prefix}` };
     const signature = decodeSignature(header.slice(prefix.length), 'hex');
-    return anySignatureMatches(algorithm, ctx.secrets, [request.rawBody], [signature])
+    return anySignatureMatches(algorithm, ctx.secrets, request.rawBody, [signature])
       ? { ok: true }
       : { ok: false, reason: `no ${algorithm} signature matches` };
   },
   identify(request) {
-    const event = request.headers['x-github-event'];
-    const action = event === undefined ? undefined : stringAt(request.json(), 'action');
+    const event = request.headers['x-github-event'] || undefined;
+    const action = event === undefined ? undefined : textAt(request.json(), 'action');
     return {
       eventId: request.headers['x-github-delivery'] || undefined,
-      eventType: event && action ? `${event}.${action}` : event || undefined,
+      eventType: event !== undefined && action !== undefined ? `${event}.${action}` : event,
     };
   },
 };

@@ -1,47 +1,59 @@
 import { z } from 'zod';
-import { stringAt } from '../domain/json-path.ts';
 import { decodeSignature } from '../verify/compare.ts';
 import { anySignatureMatches } from '../verify/hmac.ts';
+import { textAt } from '../verify/json-path.ts';
 import { parseUnixSeconds, withinTolerance } from '../verify/timestamp.ts';
-import type { Provider } from '../verify/types.ts';
+import type { Provider, WebhookRequest } from '../verify/types.ts';
+
+interface StripeHeader {
+  readonly timestamp: string | undefined;
+  readonly signatures: readonly Buffer[];
+}
+
+/** `t=…,v1=…,v1=…`: the last `t` wins (as in stripe-node); v0 and unknown schemes are ignored. */
+function parseHeader(header: string): StripeHeader {
+  let timestamp: string | undefined;
+  const signatures: Buffer[] = [];
+  for (const item of header.split(',')) {
+    const eq = item.indexOf('=');
+    if (eq < 0) continue;
+    const key = item.slice(0, eq).trim();
+    const value = item.slice(eq + 1).trim();
+    if (key === 't') timestamp = value;
+    else if (key === 'v1') signatures.push(decodeSignature(value, 'hex'));
+  }
+  return { timestamp, signatures };
+}
 
 /**
- * Stripe: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>…]`, HMAC-SHA256 of `<t>.<body>` with the
- * endpoint secret as given (the `whsec_` string itself is the key). Several v1 entries appear
- * during secret rotation on Stripe's side; v0 and unknown schemes are ignored.
+ * Stripe: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>…]`, HMAC-SHA256 of `<t>.<body>` keyed
+ * with the endpoint secret as given (the whole `whsec_…` string, not base64-decoded). Stripe sends
+ * one v1 per active secret while it rolls a secret.
  */
 export const stripe: Provider<Record<string, never>> = {
   name: 'stripe',
   defaultToleranceSeconds: 300,
   requiresSecret: true,
   optionsSchema: z.strictObject({}),
-  verify(request, ctx) {
+  verify(request: WebhookRequest, ctx) {
     const header = request.headers['stripe-signature'];
     if (!header) return { ok: false, reason: 'missing Stripe-Signature header' };
-    let timestamp: string | undefined;
-    const signatures: Buffer[] = [];
-    for (const item of header.split(',')) {
-      const eq = item.indexOf('=');
-      const key = item.slice(0, eq).trim();
-      const value = item.slice(eq + 1).trim();
-      if (key === 't') timestamp = value;
-      else if (key === 'v1') signatures.push(decodeSignature(value, 'hex'));
-    }
+    const { timestamp, signatures } = parseHeader(header);
     const seconds = parseUnixSeconds(timestamp);
-    if (seconds === undefined || timestamp === undefined)
-      return { ok: false, reason: 'no timestamp in Stripe-Signature' };
-    if (signatures.length === 0)
-      return { ok: false, reason: 'no v1 signature in Stripe-Signature' };
-    // Stripe's library only rejects old timestamps; a far-future one is rejected here too.
+    if (timestamp === undefined || seconds === undefined)
+      return { ok: false, reason: 'no valid t= in Stripe-Signature' };
+    if (signatures.length === 0) return { ok: false, reason: 'no v1= in Stripe-Signature' };
+    // stripe-node rejects only old timestamps; a far-future one is rejected here too, since a
+    // signature dated ahead could be replayed for that long.
     if (!withinTolerance(seconds, ctx.now, ctx.toleranceSeconds))
       return { ok: false, reason: 'timestamp outside tolerance' };
-    const parts = [timestamp, '.', request.rawBody];
-    return anySignatureMatches('sha256', ctx.secrets, parts, signatures)
+    const signed = [Buffer.from(`${timestamp}.`, 'utf8'), request.rawBody];
+    return anySignatureMatches('sha256', ctx.secrets, signed, signatures)
       ? { ok: true }
-      : { ok: false, reason: 'no signature matches' };
+      : { ok: false, reason: 'no v1 signature matches' };
   },
   identify(request) {
     const body = request.json();
-    return { eventId: stringAt(body, 'id'), eventType: stringAt(body, 'type') };
+    return { eventId: textAt(body, 'id'), eventType: textAt(body, 'type') };
   },
 };

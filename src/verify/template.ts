@@ -1,27 +1,52 @@
 import type { WebhookRequest } from './types.ts';
 
 type Part =
-  | { readonly kind: 'text'; readonly value: string }
+  | { readonly kind: 'text'; readonly bytes: Buffer }
   | { readonly kind: 'body' }
   | { readonly kind: 'timestamp' }
   | { readonly kind: 'id' }
   | { readonly kind: 'header'; readonly name: string };
 
+export type Placeholder = 'body' | 'timestamp' | 'id' | 'header';
+
+/** Values taken from headers the provider names itself (the template cannot know them). */
+export interface TemplateValues {
+  readonly timestamp?: string | undefined;
+  readonly id?: string | undefined;
+}
+
 export interface SigningTemplate {
-  readonly uses: ReadonlySet<'body' | 'timestamp' | 'id' | 'header'>;
-  /** The signed content as parts; the body stays the raw Buffer, never re-encoded. */
-  render(request: WebhookRequest, values: { timestamp?: string; id?: string }): (Buffer | string)[];
+  readonly source: string;
+  readonly uses: ReadonlySet<Placeholder>;
+  /**
+   * The signed content as parts, in order: the body stays the raw Buffer, never re-encoded.
+   * Undefined when a value the template needs is missing, so nothing is signed over a blank.
+   */
+  render(request: WebhookRequest, values: TemplateValues): readonly Buffer[] | undefined;
 }
 
 const placeholder = /\{(body|timestamp|id|header:[A-Za-z0-9_-]+)\}/g;
 
-/** Compiles `{timestamp}.{body}`-style templates once; an unknown `{…}` is a config error. */
+/**
+ * Compiles `{timestamp}.{body}`-style templates once. Any other brace is a config error: a typo
+ * like `{timestmap}` would otherwise be signed literally and never match.
+ */
 export function compileTemplate(template: string): SigningTemplate {
   const parts: Part[] = [];
+  const pushText = (text: string) => {
+    if (text === '') return;
+    if (/[{}]/.test(text)) {
+      throw new Error(
+        `unknown placeholder or stray brace in template "${template}" ` +
+          '(use {body}, {timestamp}, {id} or {header:<name>})',
+      );
+    }
+    parts.push({ kind: 'text', bytes: Buffer.from(text, 'utf8') });
+  };
   let last = 0;
   for (const match of template.matchAll(placeholder)) {
-    if (match.index > last) parts.push({ kind: 'text', value: template.slice(last, match.index) });
-    const name = match[1] as string;
+    pushText(template.slice(last, match.index));
+    const name = match[1] ?? '';
     parts.push(
       name.startsWith('header:')
         ? { kind: 'header', name: name.slice('header:'.length).toLowerCase() }
@@ -29,34 +54,27 @@ export function compileTemplate(template: string): SigningTemplate {
     );
     last = match.index + match[0].length;
   }
-  if (last < template.length) parts.push({ kind: 'text', value: template.slice(last) });
-  const leftover = parts.find((p) => p.kind === 'text' && /\{[^}]*\}/.test(p.value));
-  if (leftover) {
-    throw new Error(
-      `unknown placeholder in template "${template}" (use {body}, {timestamp}, {id}, {header:<name>})`,
-    );
-  }
+  pushText(template.slice(last));
+  if (parts.length === 0) throw new Error('empty signing template');
+
+  const uses = new Set<Placeholder>();
+  for (const p of parts) if (p.kind !== 'text') uses.add(p.kind);
+
   return {
-    uses: new Set(
-      parts
-        .filter((p) => p.kind !== 'text')
-        .map((p) => p.kind as 'body' | 'timestamp' | 'id' | 'header'),
-    ),
+    source: template,
+    uses,
     render(request, values) {
-      return parts.map((p) => {
-        switch (p.kind) {
-          case 'text':
-            return p.value;
-          case 'body':
-            return request.rawBody;
-          case 'timestamp':
-            return values.timestamp ?? '';
-          case 'id':
-            return values.id ?? '';
-          case 'header':
-            return request.headers[p.name] ?? '';
+      const out: Buffer[] = [];
+      for (const p of parts) {
+        if (p.kind === 'text') out.push(p.bytes);
+        else if (p.kind === 'body') out.push(request.rawBody);
+        else {
+          const value = p.kind === 'header' ? request.headers[p.name] : values[p.kind];
+          if (value === undefined || value === '') return undefined;
+          out.push(Buffer.from(value, 'utf8'));
         }
-      });
+      }
+      return out;
     },
   };
 }

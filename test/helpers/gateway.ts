@@ -15,6 +15,8 @@ export interface TestGateway {
   readonly clock: ManualClock;
   readonly loaded: LoadedConfig;
   readonly dbFile: string;
+  /** Every log line written, parsed. */
+  readonly logs: string[];
   close(): Promise<void>;
 }
 
@@ -33,7 +35,9 @@ export async function startTestGateway(
   const store = new SqliteStore({ path: dbFile, busyTimeoutMs: loaded.config.storage.busyTimeout });
   await store.migrate();
   const clock = new ManualClock(testNow);
-  const app = buildApp({ config: loaded.config, store, clock, logger: createLogger('silent') });
+  const logs: string[] = [];
+  const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
+  const app = buildApp({ config: loaded.config, store, clock, logger });
   await app.http.ready();
   return {
     app,
@@ -41,6 +45,7 @@ export async function startTestGateway(
     clock,
     loaded,
     dbFile,
+    logs,
     async close() {
       await app.drain();
       await store.close();

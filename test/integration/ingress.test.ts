@@ -349,6 +349,36 @@ describe('ingress', () => {
     assert.equal((await gw.app.http.inject({ url: '/health/live' })).statusCode, 200);
   });
 
+  it('logs every request with its request id and never a secret, signature or authorization', async () => {
+    const body = JSON.stringify({ id: 'evt_log', type: 'invoice.paid' });
+    const signature = stripeHeader(body);
+    await post('/webhooks/stripe', body, {
+      'content-type': 'application/json',
+      'stripe-signature': signature,
+      authorization: 'Bearer top-secret-token',
+      'x-request-id': 'log-check-1',
+    });
+    await post('/webhooks/stripe', body, {
+      'content-type': 'application/json',
+      'stripe-signature': 't=1,v1=00',
+      'x-request-id': 'log-check-2',
+    });
+    const all = gw.logs.join('');
+    for (const secret of [
+      stripeSecret,
+      githubSecret,
+      svixSecret,
+      careemSecret,
+      'top-secret-token',
+      signature.split('v1=')[1] ?? 'x',
+    ]) {
+      assert.ok(!all.includes(secret), 'a secret reached the logs');
+    }
+    const lines = gw.logs.map((l) => JSON.parse(l) as { requestId?: string; msg: string });
+    assert.ok(lines.some((l) => l.requestId === 'log-check-1' && l.msg === 'stored'));
+    assert.ok(lines.some((l) => l.requestId === 'log-check-2' && l.msg === 'signature rejected'));
+  });
+
   it('answers unknown paths with the stable error shape', async () => {
     const res = await gw.app.http.inject({ url: '/nope' });
     assert.equal(res.statusCode, 404);

@@ -1,7 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { readMigrations } from '../migrations.ts';
 import {
   deliveryStates,
@@ -12,6 +10,8 @@ import {
   type Store,
   type StoredEvent,
 } from '../store.ts';
+import { openSqlite } from './connection.ts';
+import { EventWriter } from './event-writer.ts';
 
 const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -96,52 +96,23 @@ function toDelivery(r: DeliveryRow): Delivery {
 }
 
 /**
- * Embedded engine. better-sqlite3 is synchronous: a commit (one fsync, ~0.4 ms measured here)
- * runs on the event loop, which is cheaper than a worker hop for batches of this size.
- * WAL + synchronous=FULL: a transaction that returned is on disk, even after power loss.
+ * Embedded engine. better-sqlite3 is synchronous, so a commit and its fsync run on the event
+ * loop. A writer worker thread was measured as well (bench:ingest, 2 cores): no faster, since
+ * on this size of machine the structured clone and the extra thread cost what the overlap saves.
  */
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
   private readonly db: Database.Database;
   private prepared: ReturnType<SqliteStore['prepare']> | undefined;
+  private writer: EventWriter | undefined;
 
   constructor(options: SqliteStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 2000)}`);
+    this.db = openSqlite(options.path, options.busyTimeoutMs ?? 2000);
   }
 
   private prepare() {
     const db = this.db;
     return {
-      claimKey: db.prepare<[string, string, string, number, number], { event_id: string }>(
-        `INSERT INTO event_dedupe (source, dedupe_key, event_id, expires_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (source, dedupe_key) DO UPDATE
-           SET event_id = excluded.event_id, expires_at = excluded.expires_at
-           WHERE event_dedupe.expires_at <= ?
-         RETURNING event_id`,
-      ),
-      keyOwner: db.prepare<[string, string], { event_id: string }>(
-        'SELECT event_id FROM event_dedupe WHERE source = ? AND dedupe_key = ?',
-      ),
-      countDuplicate: db.prepare<[number, string], { duplicate_count: number }>(
-        `UPDATE events SET duplicate_count = duplicate_count + 1, last_duplicate_at = ?
-         WHERE id = ? RETURNING duplicate_count`,
-      ),
-      insertEvent: db.prepare(
-        `INSERT INTO events (id, source, provider, provider_event_id, event_type, request_id,
-           client_ip, method, url, headers, body, received_at)
-         VALUES (@id, @source, @provider, @providerEventId, @eventType, @requestId,
-           @clientIp, @method, @url, @headers, @body, @receivedAt)`,
-      ),
-      insertDelivery: db.prepare(
-        `INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at,
-           created_at, updated_at)
-         VALUES (@id, @eventId, @route, @destination, 'pending', @at, @at, @at)`,
-      ),
       getEvent: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
       deliveriesByEvent: db.prepare<[string], DeliveryRow>(
         'SELECT * FROM deliveries WHERE event_id = ? ORDER BY id',
@@ -159,6 +130,10 @@ export class SqliteStore implements Store {
   }
 
   migrate(): Promise<void> {
+    return settle(() => this.migrateNow());
+  }
+
+  private migrateNow(): void {
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
     );
@@ -181,51 +156,21 @@ export class SqliteStore implements Store {
         })
         .immediate();
     }
-    return Promise.resolve();
   }
 
   eventInsertBatch(params: { events: readonly NewEvent[] }): Promise<InsertOutcome[]> {
-    return settle(() => this.insertBatch(params.events));
+    return settle(() => {
+      // Prepared on first use: the tables exist only after migrate().
+      this.writer ??= new EventWriter(this.db);
+      return this.writer.insertBatch(params.events);
+    });
   }
 
-  private insertBatch = (events: readonly NewEvent[]): InsertOutcome[] => {
-    const q = this.q;
-    return this.db
-      .transaction((): InsertOutcome[] =>
-        events.map((e): InsertOutcome => {
-          if (e.dedupeKey !== null) {
-            const won = q.claimKey.get(e.source, e.dedupeKey, e.id, e.dedupeUntil, e.receivedAt);
-            if (won === undefined) {
-              const owner = q.keyOwner.get(e.source, e.dedupeKey);
-              const counted = owner && q.countDuplicate.get(e.receivedAt, owner.event_id);
-              if (owner && counted) {
-                return {
-                  status: 'duplicate',
-                  eventId: owner.event_id,
-                  duplicateCount: counted.duplicate_count,
-                };
-              }
-            }
-          }
-          q.insertEvent.run({ ...e, headers: JSON.stringify(e.headers) });
-          for (const d of e.deliveries) {
-            q.insertDelivery.run({
-              id: d.id,
-              eventId: e.id,
-              route: d.route,
-              destination: d.destination,
-              at: e.receivedAt,
-            });
-          }
-          return { status: 'stored', eventId: e.id };
-        }),
-      )
-      .immediate();
-  };
-
   eventGet(params: { id: string }): Promise<StoredEvent | undefined> {
-    const row = this.q.getEvent.get(params.id);
-    return Promise.resolve(row && toEvent(row));
+    return settle(() => {
+      const row = this.q.getEvent.get(params.id);
+      return row && toEvent(row);
+    });
   }
 
   eventList(params: { source?: string; limit: number; before?: string }): Promise<StoredEvent[]> {
@@ -240,22 +185,28 @@ export class SqliteStore implements Store {
       args.push(params.before);
     }
     const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    const rows = this.db.prepare<(string | number)[], EventRow>(sql).all(...args, params.limit);
-    return Promise.resolve(rows.map(toEvent));
+    return settle(() =>
+      this.db
+        .prepare<(string | number)[], EventRow>(sql)
+        .all(...args, params.limit)
+        .map(toEvent),
+    );
   }
 
   eventCount(params: { source?: string }): Promise<number> {
-    const row =
-      params.source === undefined
-        ? this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events').get()
-        : this.db
-            .prepare<[string], { n: number }>('SELECT count(*) AS n FROM events WHERE source = ?')
-            .get(params.source);
-    return Promise.resolve(row?.n ?? 0);
+    return settle(() => {
+      const row =
+        params.source === undefined
+          ? this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events').get()
+          : this.db
+              .prepare<[string], { n: number }>('SELECT count(*) AS n FROM events WHERE source = ?')
+              .get(params.source);
+      return row?.n ?? 0;
+    });
   }
 
   deliveryListByEvent(params: { eventId: string }): Promise<Delivery[]> {
-    return Promise.resolve(this.q.deliveriesByEvent.all(params.eventId).map(toDelivery));
+    return settle(() => this.q.deliveriesByEvent.all(params.eventId).map(toDelivery));
   }
 
   deliveryCountByState(): Promise<Record<DeliveryState, number>> {
@@ -263,8 +214,10 @@ export class SqliteStore implements Store {
       DeliveryState,
       number
     >;
-    for (const r of this.q.countByState.all()) counts[r.state] = r.n;
-    return Promise.resolve(counts);
+    return settle(() => {
+      for (const r of this.q.countByState.all()) counts[r.state] = r.n;
+      return counts;
+    });
   }
 
   ping(): Promise<void> {

@@ -1,0 +1,92 @@
+import type Database from 'better-sqlite3';
+import type { InsertOutcome, NewEvent } from '../store.ts';
+
+/** Writes batches of events with dedupe and deliveries, one IMMEDIATE transaction per batch. */
+export class EventWriter {
+  private readonly claimKey;
+  private readonly keyOwner;
+  private readonly countDuplicate;
+  private readonly insertEvent;
+  private readonly insertDelivery;
+
+  constructor(private readonly db: Database.Database) {
+    // An expired key is taken over in place; a live one makes this event a duplicate.
+    this.claimKey = db.prepare<[string, string, string, number, number], { event_id: string }>(
+      `INSERT INTO event_dedupe (source, dedupe_key, event_id, expires_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (source, dedupe_key) DO UPDATE
+         SET event_id = excluded.event_id, expires_at = excluded.expires_at
+         WHERE event_dedupe.expires_at <= ?
+       RETURNING event_id`,
+    );
+    this.keyOwner = db.prepare<[string, string], { event_id: string }>(
+      'SELECT event_id FROM event_dedupe WHERE source = ? AND dedupe_key = ?',
+    );
+    this.countDuplicate = db.prepare<[number, string], { duplicate_count: number }>(
+      `UPDATE events SET duplicate_count = duplicate_count + 1, last_duplicate_at = ?
+       WHERE id = ? RETURNING duplicate_count`,
+    );
+    // Positional parameters: binding by name costs a property lookup per column per row.
+    this.insertEvent = db.prepare<
+      [
+        string,
+        string,
+        string,
+        string | null,
+        string | null,
+        string,
+        string,
+        string,
+        string,
+        string,
+        Buffer,
+        number,
+      ]
+    >(
+      `INSERT INTO events (id, source, provider, provider_event_id, event_type, request_id,
+         client_ip, method, url, headers, body, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertDelivery = db.prepare<[string, string, string, string, number, number, number]>(
+      `INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at,
+         created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
+    );
+  }
+
+  insertBatch(events: readonly NewEvent[]): InsertOutcome[] {
+    return this.db.transaction(() => events.map((e) => this.insertOne(e))).immediate();
+  }
+
+  private insertOne(e: NewEvent): InsertOutcome {
+    if (e.dedupeKey !== null) {
+      const won = this.claimKey.get(e.source, e.dedupeKey, e.id, e.dedupeUntil, e.receivedAt);
+      const owner = won === undefined ? this.keyOwner.get(e.source, e.dedupeKey) : undefined;
+      const counted = owner && this.countDuplicate.get(e.receivedAt, owner.event_id);
+      if (owner && counted) {
+        return {
+          status: 'duplicate',
+          eventId: owner.event_id,
+          duplicateCount: counted.duplicate_count,
+        };
+      }
+    }
+    this.insertEvent.run(
+      e.id,
+      e.source,
+      e.provider,
+      e.providerEventId,
+      e.eventType,
+      e.requestId,
+      e.clientIp,
+      e.method,
+      e.url,
+      JSON.stringify(e.headers),
+      e.body,
+      e.receivedAt,
+    );
+    const at = e.receivedAt;
+    for (const d of e.deliveries)
+      this.insertDelivery.run(d.id, e.id, d.route, d.destination, at, at, at);
+    return { status: 'stored', eventId: e.id };
+  }
+}
