@@ -31,7 +31,7 @@ function curlExample(
     : 'SECRET="<the secret of this source>"';
   const extra =
     source.provider === 'github'
-      ? ` -H 'x-github-event: ping' -H "x-github-delivery: $(uuidgen || date +%s%N)"`
+      ? ` -H 'x-github-event: ping' -H "x-github-delivery: $(date +%s%N)"`
       : '';
   return [
     `  # ${source.name}: a signed test event`,

@@ -18,3 +18,12 @@ export function stringAt(root: unknown, path: string): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
 }
+
+/**
+ * A path's value only when it is a non-empty JSON string. Fixed providers use this (Stripe's
+ * `type`, GitHub's `action`): a number there is not the field the scheme defines.
+ */
+export function textAt(root: unknown, path: string): string | undefined {
+  const value = valueAt(root, path);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

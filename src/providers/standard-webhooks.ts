@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { decodeSignature } from '../verify/compare.ts';
 import { anySignatureMatches } from '../verify/hmac.ts';
-import { textAt } from '../verify/json-path.ts';
+import { textAt } from '../domain/json-path.ts';
 import { parseUnixSeconds, withinTolerance } from '../verify/timestamp.ts';
 import type { Provider, WebhookRequest } from '../verify/types.ts';
 

@@ -20,24 +20,29 @@ export interface NewDelivery {
   readonly destination: string;
 }
 
-export interface NewEvent {
+/** What is kept of a received webhook. */
+export interface EventRecord {
   readonly id: string;
   readonly source: string;
   readonly provider: string;
   readonly providerEventId: string | null;
   readonly eventType: string | null;
-  /** Null: this event is never deduplicated. */
-  readonly dedupeKey: string | null;
-  /** Until when (ms) a later event with the same key counts as a duplicate of this one. */
-  readonly dedupeUntil: number;
   readonly requestId: string;
   readonly clientIp: string;
   readonly method: string;
   readonly url: string;
   /** Already redacted: no authorization, cookie or signature values. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The body bytes exactly as received. */
   readonly body: Buffer;
   readonly receivedAt: number;
+}
+
+export interface NewEvent extends EventRecord {
+  /** Null: this event is never deduplicated. */
+  readonly dedupeKey: string | null;
+  /** Until when (ms) a later event with the same key counts as a duplicate of this one. */
+  readonly dedupeUntil: number;
   readonly deliveries: readonly NewDelivery[];
 }
 
@@ -45,19 +50,7 @@ export type InsertOutcome =
   | { readonly status: 'stored'; readonly eventId: string }
   | { readonly status: 'duplicate'; readonly eventId: string; readonly duplicateCount: number };
 
-export interface StoredEvent {
-  readonly id: string;
-  readonly source: string;
-  readonly provider: string;
-  readonly providerEventId: string | null;
-  readonly eventType: string | null;
-  readonly requestId: string;
-  readonly clientIp: string;
-  readonly method: string;
-  readonly url: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: Buffer;
-  readonly receivedAt: number;
+export interface StoredEvent extends EventRecord {
   readonly duplicateCount: number;
   readonly lastDuplicateAt: number | null;
 }
