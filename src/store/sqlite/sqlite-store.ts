@@ -11,6 +11,7 @@ import {
   type StoredEvent,
 } from '../store.ts';
 import { openSqlite } from './connection.ts';
+import { Checkpointer } from './checkpointer.ts';
 import { EventWriter } from './event-writer.ts';
 
 const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -20,6 +21,10 @@ export interface SqliteStoreOptions {
   readonly path: string;
   /** How long a write waits for another connection's lock before failing (ms). */
   readonly busyTimeoutMs?: number;
+  /** How often the checkpoint thread copies the WAL into the database file (ms). */
+  readonly checkpointIntervalMs?: number;
+  /** Where background problems (a failed checkpoint) are reported. */
+  readonly onWarning?: (message: string) => void;
 }
 
 interface EventRow {
@@ -105,9 +110,20 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private prepared: ReturnType<SqliteStore['prepare']> | undefined;
   private writer: EventWriter | undefined;
+  private readonly checkpointer: Checkpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
-    this.db = openSqlite(options.path, options.busyTimeoutMs ?? 2000);
+    const busyTimeoutMs = options.busyTimeoutMs ?? 2000;
+    this.db = openSqlite(options.path, busyTimeoutMs);
+    if (options.path !== ':memory:') {
+      // The checkpoint thread keeps the WAL short; this is only the backstop if it falls behind.
+      this.db.pragma('wal_autocheckpoint = 10000');
+      this.checkpointer = new Checkpointer(options.path, {
+        intervalMs: options.checkpointIntervalMs ?? 200,
+        busyTimeoutMs,
+        onError: (message) => options.onWarning?.(`WAL checkpoint failed: ${message}`),
+      });
+    }
   }
 
   private prepare() {
@@ -226,8 +242,8 @@ export class SqliteStore implements Store {
     });
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
-    return Promise.resolve();
   }
 }
