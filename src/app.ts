@@ -2,6 +2,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import type { Clock } from './domain/clock.ts';
+import { Dispatcher } from './delivery/dispatcher.ts';
+import { HttpSender } from './delivery/http-sender.ts';
 import { GroupCommit } from './ingress/group-commit.ts';
 import { healthRoutes } from './ingress/health.ts';
 import { errorHandler, notFoundHandler } from './ingress/replies.ts';
@@ -22,10 +24,14 @@ export interface AppDeps {
 export interface HookgateApp {
   readonly http: FastifyInstance;
   readonly commits: GroupCommit<NewEvent, InsertOutcome>;
+  readonly dispatcher: Dispatcher;
   /** From now on, webhooks get 503 and readiness fails; requests already in flight continue. */
   stopAccepting(): void;
-  /** Stop accepting, finish in-flight requests, flush the last commit. Does not close the store. */
-  drain(): Promise<void>;
+  /**
+   * Stop accepting, finish in-flight requests, flush the last commit, stop dispatching (waiting
+   * up to `dispatchTimeoutMs` for attempts in flight). Does not close the store.
+   */
+  drain(dispatchTimeoutMs?: number): Promise<void>;
 }
 
 /** Wires the gateway. Never listens: the caller (server.ts or a test) decides that. */
@@ -33,6 +39,8 @@ export function buildApp(deps: AppDeps): HookgateApp {
   const { config, store, clock, logger } = deps;
   let draining = false;
   let lastCommitError: Error | undefined;
+  const sender = new HttpSender();
+  const dispatcher = new Dispatcher({ config, store, sender, clock, logger });
 
   const commits = new GroupCommit<NewEvent, InsertOutcome>({
     commit: (events) => store.eventInsertBatch({ events }),
@@ -41,6 +49,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
     onCommit: (size, error) => {
       lastCommitError = error;
       if (error) logger.error({ err: error, size }, 'commit failed; answering 503 to its requests');
+      else dispatcher.wake();
     },
   });
 
@@ -90,13 +99,16 @@ export function buildApp(deps: AppDeps): HookgateApp {
   return {
     http,
     commits,
+    dispatcher,
     stopAccepting() {
       draining = true;
     },
-    async drain() {
+    async drain(dispatchTimeoutMs = config.server.shutdownTimeout) {
       draining = true;
       await http.close();
       await commits.flush();
+      await dispatcher.stop(dispatchTimeoutMs);
+      await sender.close();
     },
   };
 }

@@ -32,6 +32,7 @@ export async function startServer(
   const app = buildApp({ config, store, clock: systemClock, logger });
   const address = await app.http.listen({ host: config.server.host, port: config.server.port });
   const port = Number(new URL(address).port);
+  if (config.delivery.enabled) app.dispatcher.start();
   process.stdout.write(`${startBanner(loaded, config.server.host, port)}\n`);
 
   let stopping: Promise<boolean> | undefined;
@@ -41,7 +42,8 @@ export async function startServer(
       const timedOut = new Promise<false>((resolve) => {
         timer = setTimeout(() => resolve(false), config.server.shutdownTimeout);
       });
-      const drained = app.drain().then(() => true);
+      // Leave a fifth of the budget for closing the store after attempts in flight finish.
+      const drained = app.drain(Math.floor(config.server.shutdownTimeout * 0.8)).then(() => true);
       const clean = await Promise.race([drained, timedOut]);
       clearTimeout(timer);
       if (!clean) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { getProvider, providerNames } from '../providers/index.ts';
+import { standardWebhooksKey } from '../providers/standard-webhooks.ts';
 import { cidr } from './cidr.ts';
 import { routeFilter } from './filter.ts';
 import { duration, size } from './units.ts';
@@ -68,12 +69,19 @@ const destination = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
   headers: z.record(z.string().min(1), z.string()).default({}),
   timeoutMs: z.number().int().positive().default(10_000),
-  signingSecret: secret.optional(),
+  /** Attempts in flight at once for this destination (1 = serial). */
+  concurrency: z.number().int().positive().optional(),
+  signingSecret: secret
+    .refine((v) => v.startsWith('whsec_') && standardWebhooksKey(v) !== undefined, {
+      message: 'must be whsec_<base64> (a Standard Webhooks secret)',
+    })
+    .optional(),
   retry: z
     .strictObject({
       schedule: z.array(duration).min(1).prefault(defaultRetrySchedule),
       maxAttempts: z.number().int().positive().default(10),
       jitter: z.number().min(0).max(1).default(0.1),
+      retryableStatuses: z.array(z.number().int().min(400).max(499)).default([]),
     })
     .prefault({}),
 });
@@ -102,6 +110,14 @@ export const configSchema = z
         url: z.string().min(1).default('sqlite:./data/hookgate.db'),
         maxBatch: z.number().int().positive().default(1000),
         busyTimeout: duration.prefault('2s'),
+      })
+      .prefault({}),
+    delivery: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        concurrency: z.number().int().positive().default(50),
+        pollInterval: duration.prefault('1s'),
+        lease: duration.prefault('60s'),
       })
       .prefault({}),
     logging: z

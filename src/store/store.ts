@@ -55,6 +55,39 @@ export interface StoredEvent extends EventRecord {
   readonly lastDuplicateAt: number | null;
 }
 
+/** A claimed delivery with what is needed to send it. */
+export interface ClaimedDelivery {
+  readonly delivery: Delivery;
+  readonly event: StoredEvent;
+}
+
+export interface NewAttempt {
+  readonly id: string;
+  readonly startedAt: number;
+  readonly durationMs: number;
+  readonly statusCode: number | null;
+  /** The first KiB of the response body, for operators. */
+  readonly responseBody: string | null;
+  readonly error: string | null;
+  readonly errorClass: string | null;
+}
+
+/** The delivery's state after an attempt, decided by delivery/outcome.ts. */
+export interface AttemptOutcome {
+  readonly state: 'delivered' | 'retry' | 'dead';
+  readonly nextAttemptAt: number;
+  readonly lastError: string | null;
+  readonly errorClass: string | null;
+  readonly deadReason: string | null;
+}
+
+export interface Attempt extends NewAttempt {
+  readonly deliveryId: string;
+  readonly number: number;
+  readonly worker: string;
+  readonly outcome: string;
+}
+
 export interface Delivery {
   readonly id: string;
   readonly eventId: string;
@@ -64,6 +97,8 @@ export interface Delivery {
   readonly attempts: number;
   readonly nextAttemptAt: number;
   readonly lastError: string | null;
+  readonly errorClass: string | null;
+  readonly deadReason: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -84,6 +119,38 @@ export interface Store {
   eventCount(params: { source?: string }): Promise<number>;
   deliveryListByEvent(params: { eventId: string }): Promise<Delivery[]>;
   deliveryCountByState(): Promise<Record<DeliveryState, number>>;
+  /**
+   * Leases up to `limit` due deliveries (pending or retry, next attempt due, no live lease) to
+   * `owner` until `leaseUntil`, oldest due first, skipping `excludeDestinations` and paused ones.
+   * A lease that expired (its worker died) makes the row claimable again.
+   */
+  deliveryClaimDue(params: {
+    owner: string;
+    now: number;
+    leaseUntil: number;
+    limit: number;
+    excludeDestinations: readonly string[];
+  }): Promise<ClaimedDelivery[]>;
+  /**
+   * Records an attempt and moves the delivery to its next state in one transaction, only if
+   * `owner` still holds the lease. False: the lease was lost and nothing was written.
+   */
+  attemptRecord(params: {
+    deliveryId: string;
+    owner: string;
+    attempt: NewAttempt;
+    outcome: AttemptOutcome;
+  }): Promise<boolean>;
+  attemptListByDelivery(params: { deliveryId: string }): Promise<Attempt[]>;
+  /** Gives back every lease `owner` holds (graceful shutdown). */
+  deliveryReleaseLeases(params: { owner: string }): Promise<number>;
+  destinationSetPaused(params: {
+    destination: string;
+    paused: boolean;
+    reason: string | null;
+    now: number;
+  }): Promise<void>;
+  destinationPausedList(): Promise<string[]>;
   /** Throws when the store cannot serve (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -167,6 +167,190 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
       assert.equal(retry?.status, 'stored');
     });
 
+    it('claims due deliveries with a lease, once, and again after the lease expires', async () => {
+      const e = makeEvent({
+        source: 'queue',
+        dedupeKey: null,
+        receivedAt: t0,
+        deliveries: [
+          { id: newId('dlv'), route: 'q1', destination: 'q-backend' },
+          { id: newId('dlv'), route: 'q2', destination: 'q-audit' },
+        ],
+      });
+      await store.eventInsertBatch({ events: [e] });
+      const claim = (owner: string, now: number, excludeDestinations: string[] = []) =>
+        store.deliveryClaimDue({
+          owner,
+          now,
+          leaseUntil: now + 1000,
+          limit: 10,
+          excludeDestinations,
+        });
+      const a = (await claim('worker-a', t0, ['q-audit'])).filter(
+        (c) => c.event.source === 'queue',
+      );
+      assert.deepEqual(
+        a.map((c) => c.delivery.destination),
+        ['q-backend'],
+      );
+      assert.ok(a[0]?.event.body.equals(e.body));
+      const b = (await claim('worker-b', t0 + 10)).filter((c) => c.event.source === 'queue');
+      assert.deepEqual(
+        b.map((c) => c.delivery.destination),
+        ['q-audit'],
+      );
+      // worker-a's lease is live: nobody else gets that row until it expires.
+      assert.equal(
+        (await claim('worker-c', t0 + 500)).filter((c) => c.event.source === 'queue').length,
+        0,
+      );
+      const c = (await claim('worker-c', t0 + 1000)).filter((x) => x.event.source === 'queue');
+      assert.deepEqual(
+        c.map((x) => x.delivery.destination),
+        ['q-backend'],
+      );
+      // The expired owner can no longer record; the new owner records exactly once.
+      const attempt = {
+        id: newId('att'),
+        startedAt: t0 + 1001,
+        durationMs: 3,
+        statusCode: 200,
+        responseBody: 'ok',
+        error: null,
+        errorClass: null,
+      };
+      const outcome = {
+        state: 'delivered' as const,
+        nextAttemptAt: t0 + 1001,
+        lastError: null,
+        errorClass: null,
+        deadReason: null,
+      };
+      const deliveryId = c[0]?.delivery.id as string;
+      assert.equal(
+        await store.attemptRecord({ deliveryId, owner: 'worker-a', attempt, outcome }),
+        false,
+      );
+      assert.equal(
+        await store.attemptRecord({ deliveryId, owner: 'worker-c', attempt, outcome }),
+        true,
+      );
+      assert.equal(
+        await store.attemptRecord({
+          deliveryId,
+          owner: 'worker-c',
+          attempt: { ...attempt, id: newId('att') },
+          outcome,
+        }),
+        false,
+      );
+      const attempts = await store.attemptListByDelivery({ deliveryId });
+      assert.deepEqual(
+        attempts.map((x) => [x.number, x.worker, x.statusCode, x.outcome]),
+        [[1, 'worker-c', 200, 'delivered']],
+      );
+      const [delivered] = (await store.deliveryListByEvent({ eventId: e.id })).filter(
+        (d) => d.id === deliveryId,
+      );
+      assert.equal(delivered?.state, 'delivered');
+      assert.equal(delivered?.attempts, 1);
+    });
+
+    it('schedules retries, keeps every attempt of a dead delivery, and releases leases', async () => {
+      const e = makeEvent({
+        source: 'retry',
+        dedupeKey: null,
+        deliveries: [{ id: newId('dlv'), route: 'r', destination: 'r-dest' }],
+      });
+      await store.eventInsertBatch({ events: [e] });
+      const mine = async (owner: string, now: number) =>
+        (
+          await store.deliveryClaimDue({
+            owner,
+            now,
+            leaseUntil: now + 60_000,
+            limit: 50,
+            excludeDestinations: [],
+          })
+        ).filter((c) => c.event.source === 'retry');
+      const [first] = await mine('w', t0);
+      const id = first?.delivery.id as string;
+      const fail = (n: number, state: 'retry' | 'dead', next: number) =>
+        store.attemptRecord({
+          deliveryId: id,
+          owner: 'w',
+          attempt: {
+            id: newId('att'),
+            startedAt: t0 + n,
+            durationMs: 1,
+            statusCode: 503,
+            responseBody: null,
+            error: 'HTTP 503',
+            errorClass: 'temporary',
+          },
+          outcome: {
+            state,
+            nextAttemptAt: next,
+            lastError: 'HTTP 503',
+            errorClass: 'temporary',
+            deadReason: state === 'dead' ? 'exhausted' : null,
+          },
+        });
+      assert.equal(await fail(1, 'retry', t0 + 5000), true);
+      assert.deepEqual(await mine('w', t0 + 4999), []);
+      assert.equal((await mine('w', t0 + 5000)).length, 1);
+      assert.equal(await fail(2, 'dead', t0 + 5000), true);
+      assert.deepEqual(await mine('w', t0 + 10 ** 9), []);
+      const [dead] = await store.deliveryListByEvent({ eventId: e.id });
+      assert.equal(dead?.state, 'dead');
+      assert.equal(dead?.deadReason, 'exhausted');
+      assert.equal(dead?.errorClass, 'temporary');
+      assert.equal(dead?.lastError, 'HTTP 503');
+      assert.equal((await store.attemptListByDelivery({ deliveryId: id })).length, 2);
+
+      const other = makeEvent({
+        source: 'retry',
+        dedupeKey: null,
+        deliveries: [{ id: newId('dlv'), route: 'r', destination: 'r-dest' }],
+      });
+      await store.eventInsertBatch({ events: [other] });
+      assert.equal((await mine('quitter', t0)).length, 1);
+      assert.equal(await store.deliveryReleaseLeases({ owner: 'quitter' }), 1);
+      assert.equal((await mine('next', t0)).length, 1);
+    });
+
+    it('skips paused destinations until resumed', async () => {
+      const e = makeEvent({
+        source: 'pause',
+        dedupeKey: null,
+        deliveries: [{ id: newId('dlv'), route: 'p', destination: 'p-dest' }],
+      });
+      await store.eventInsertBatch({ events: [e] });
+      await store.destinationSetPaused({
+        destination: 'p-dest',
+        paused: true,
+        reason: '410 Gone',
+        now: t0,
+      });
+      assert.deepEqual(await store.destinationPausedList(), ['p-dest']);
+      const claim = () =>
+        store.deliveryClaimDue({
+          owner: 'w',
+          now: t0,
+          leaseUntil: t0 + 1,
+          limit: 50,
+          excludeDestinations: [],
+        });
+      assert.equal((await claim()).filter((c) => c.delivery.destination === 'p-dest').length, 0);
+      await store.destinationSetPaused({
+        destination: 'p-dest',
+        paused: false,
+        reason: null,
+        now: t0,
+      });
+      assert.equal((await claim()).filter((c) => c.delivery.destination === 'p-dest').length, 1);
+    });
+
     it('lists newest first and pages with `before`', async () => {
       const events = [0, 1, 2, 3, 4].map(() => makeEvent({ source: 'list' }));
       await store.eventInsertBatch({ events });

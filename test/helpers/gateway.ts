@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type HookgateApp } from '../../src/app.ts';
 import { parseConfig, type LoadedConfig } from '../../src/config/load.ts';
-import { ManualClock } from '../../src/domain/clock.ts';
+import { ManualClock, type Clock } from '../../src/domain/clock.ts';
 import { createLogger } from '../../src/log.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
@@ -12,7 +12,7 @@ export const testNow = Date.UTC(2026, 10, 23, 12, 0, 0);
 export interface TestGateway {
   readonly app: HookgateApp;
   readonly store: SqliteStore;
-  readonly clock: ManualClock;
+  readonly clock: Clock;
   readonly loaded: LoadedConfig;
   readonly dbFile: string;
   /** Every log line written, parsed. */
@@ -28,13 +28,13 @@ export function tempDir(): string {
 export async function startTestGateway(
   config: object,
   env: Record<string, string> = {},
+  clock: Clock = new ManualClock(testNow),
 ): Promise<TestGateway> {
   const dir = tempDir();
   const loaded = parseConfig(JSON.stringify(config), { file: 'test.yaml', env, dataDir: dir });
   const dbFile = join(dir, 'hookgate.db');
   const store = new SqliteStore({ path: dbFile, busyTimeoutMs: loaded.config.storage.busyTimeout });
   await store.migrate();
-  const clock = new ManualClock(testNow);
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const app = buildApp({ config: loaded.config, store, clock, logger });

@@ -3,13 +3,19 @@ import type Database from 'better-sqlite3';
 import { readMigrations } from '../migrations.ts';
 import {
   deliveryStates,
+  type Attempt,
+  type AttemptOutcome,
+  type ClaimedDelivery,
   type Delivery,
   type DeliveryState,
   type InsertOutcome,
+  type NewAttempt,
   type NewEvent,
   type Store,
   type StoredEvent,
 } from '../store.ts';
+import { DeliveryQueue } from './delivery-queue.ts';
+import { settle, toDelivery, toEvent, type DeliveryRow, type EventRow } from './rows.ts';
 import { openSqlite } from './connection.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { EventWriter } from './event-writer.ts';
@@ -27,79 +33,6 @@ export interface SqliteStoreOptions {
   readonly onWarning?: (message: string) => void;
 }
 
-interface EventRow {
-  id: string;
-  source: string;
-  provider: string;
-  provider_event_id: string | null;
-  event_type: string | null;
-  request_id: string;
-  client_ip: string;
-  method: string;
-  url: string;
-  headers: string;
-  body: Buffer;
-  received_at: number;
-  duplicate_count: number;
-  last_duplicate_at: number | null;
-}
-
-interface DeliveryRow {
-  id: string;
-  event_id: string;
-  route: string;
-  destination: string;
-  state: DeliveryState;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-/** Runs synchronous engine work so that a throw becomes a rejection, as with async engines. */
-function settle<T>(work: () => T): Promise<T> {
-  try {
-    return Promise.resolve(work());
-  } catch (err) {
-    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-  }
-}
-
-function toEvent(r: EventRow): StoredEvent {
-  return {
-    id: r.id,
-    source: r.source,
-    provider: r.provider,
-    providerEventId: r.provider_event_id,
-    eventType: r.event_type,
-    requestId: r.request_id,
-    clientIp: r.client_ip,
-    method: r.method,
-    url: r.url,
-    headers: JSON.parse(r.headers) as Record<string, string>,
-    body: r.body,
-    receivedAt: r.received_at,
-    duplicateCount: r.duplicate_count,
-    lastDuplicateAt: r.last_duplicate_at,
-  };
-}
-
-function toDelivery(r: DeliveryRow): Delivery {
-  return {
-    id: r.id,
-    eventId: r.event_id,
-    route: r.route,
-    destination: r.destination,
-    state: r.state,
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at,
-    lastError: r.last_error,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
-
 /**
  * Embedded engine. better-sqlite3 is synchronous, so a commit and its fsync run on the event
  * loop. A writer worker thread was measured as well (bench:ingest, 2 cores): no faster, since
@@ -110,6 +43,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private prepared: ReturnType<SqliteStore['prepare']> | undefined;
   private writer: EventWriter | undefined;
+  private queueQueries: DeliveryQueue | undefined;
   private readonly checkpointer: Checkpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
@@ -234,6 +168,52 @@ export class SqliteStore implements Store {
       for (const r of this.q.countByState.all()) counts[r.state] = r.n;
       return counts;
     });
+  }
+
+  /** Prepared on first use: the tables exist only after migrate(). */
+  private get queue(): DeliveryQueue {
+    this.queueQueries ??= new DeliveryQueue(this.db);
+    return this.queueQueries;
+  }
+
+  deliveryClaimDue(params: {
+    owner: string;
+    now: number;
+    leaseUntil: number;
+    limit: number;
+    excludeDestinations: readonly string[];
+  }): Promise<ClaimedDelivery[]> {
+    return settle(() => this.queue.claimDue(params));
+  }
+
+  attemptRecord(params: {
+    deliveryId: string;
+    owner: string;
+    attempt: NewAttempt;
+    outcome: AttemptOutcome;
+  }): Promise<boolean> {
+    return settle(() => this.queue.record(params));
+  }
+
+  attemptListByDelivery(params: { deliveryId: string }): Promise<Attempt[]> {
+    return settle(() => this.queue.attempts(params.deliveryId));
+  }
+
+  deliveryReleaseLeases(params: { owner: string }): Promise<number> {
+    return settle(() => this.queue.releaseLeases(params.owner));
+  }
+
+  destinationSetPaused(params: {
+    destination: string;
+    paused: boolean;
+    reason: string | null;
+    now: number;
+  }): Promise<void> {
+    return settle(() => this.queue.setDestinationPaused(params));
+  }
+
+  destinationPausedList(): Promise<string[]> {
+    return settle(() => this.queue.paused());
   }
 
   ping(): Promise<void> {

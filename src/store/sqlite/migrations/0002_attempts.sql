@@ -1,0 +1,26 @@
+-- Every attempt of a delivery, kept after the delivery ends (dead letters keep their history).
+CREATE TABLE attempts (
+  id            TEXT PRIMARY KEY,
+  delivery_id   TEXT NOT NULL REFERENCES deliveries (id),
+  number        INTEGER NOT NULL,
+  worker        TEXT NOT NULL,
+  started_at    INTEGER NOT NULL,
+  duration_ms   INTEGER NOT NULL,
+  status_code   INTEGER,
+  response_body TEXT,
+  error         TEXT,
+  error_class   TEXT,
+  outcome       TEXT NOT NULL,
+  UNIQUE (delivery_id, number)
+);
+
+ALTER TABLE deliveries ADD COLUMN error_class TEXT;
+ALTER TABLE deliveries ADD COLUMN dead_reason TEXT;
+
+-- Destinations an operator (or a 410 Gone) paused; their deliveries are held, not attempted.
+CREATE TABLE destination_state (
+  destination TEXT PRIMARY KEY,
+  paused      INTEGER NOT NULL DEFAULT 0,
+  reason      TEXT,
+  updated_at  INTEGER NOT NULL
+);

@@ -1,0 +1,109 @@
+/** Row shapes of the SQLite schema and their mapping to the Store's types. */
+import type { Attempt, Delivery, DeliveryState, StoredEvent } from '../store.ts';
+
+export interface EventRow {
+  id: string;
+  source: string;
+  provider: string;
+  provider_event_id: string | null;
+  event_type: string | null;
+  request_id: string;
+  client_ip: string;
+  method: string;
+  url: string;
+  headers: string;
+  body: Buffer;
+  received_at: number;
+  duplicate_count: number;
+  last_duplicate_at: number | null;
+}
+
+export interface DeliveryRow {
+  id: string;
+  event_id: string;
+  route: string;
+  destination: string;
+  state: DeliveryState;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  error_class: string | null;
+  dead_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Runs synchronous engine work so that a throw becomes a rejection, as with async engines. */
+export function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+export function toEvent(r: EventRow): StoredEvent {
+  return {
+    id: r.id,
+    source: r.source,
+    provider: r.provider,
+    providerEventId: r.provider_event_id,
+    eventType: r.event_type,
+    requestId: r.request_id,
+    clientIp: r.client_ip,
+    method: r.method,
+    url: r.url,
+    headers: JSON.parse(r.headers) as Record<string, string>,
+    body: r.body,
+    receivedAt: r.received_at,
+    duplicateCount: r.duplicate_count,
+    lastDuplicateAt: r.last_duplicate_at,
+  };
+}
+
+export function toDelivery(r: DeliveryRow): Delivery {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    route: r.route,
+    destination: r.destination,
+    state: r.state,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    errorClass: r.error_class,
+    deadReason: r.dead_reason,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface AttemptRow {
+  id: string;
+  delivery_id: string;
+  number: number;
+  worker: string;
+  started_at: number;
+  duration_ms: number;
+  status_code: number | null;
+  response_body: string | null;
+  error: string | null;
+  error_class: string | null;
+  outcome: string;
+}
+
+export function toAttempt(r: AttemptRow): Attempt {
+  return {
+    id: r.id,
+    deliveryId: r.delivery_id,
+    number: r.number,
+    worker: r.worker,
+    startedAt: r.started_at,
+    durationMs: r.duration_ms,
+    statusCode: r.status_code,
+    responseBody: r.response_body,
+    error: r.error,
+    errorClass: r.error_class,
+    outcome: r.outcome,
+  };
+}
