@@ -103,6 +103,28 @@ export interface Delivery {
   readonly updatedAt: number;
 }
 
+export interface ClaimParams {
+  readonly owner: string;
+  readonly now: number;
+  readonly leaseUntil: number;
+  readonly limit: number;
+  readonly excludeDestinations: readonly string[];
+}
+
+export interface AttemptRecordParams {
+  readonly deliveryId: string;
+  readonly owner: string;
+  readonly attempt: NewAttempt;
+  readonly outcome: AttemptOutcome;
+}
+
+export interface PauseParams {
+  readonly destination: string;
+  readonly paused: boolean;
+  readonly reason: string | null;
+  readonly now: number;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** Applies the numbered migrations not yet applied. Idempotent. */
@@ -124,23 +146,12 @@ export interface Store {
    * `owner` until `leaseUntil`, oldest due first, skipping `excludeDestinations` and paused ones.
    * A lease that expired (its worker died) makes the row claimable again.
    */
-  deliveryClaimDue(params: {
-    owner: string;
-    now: number;
-    leaseUntil: number;
-    limit: number;
-    excludeDestinations: readonly string[];
-  }): Promise<ClaimedDelivery[]>;
+  deliveryClaimDue(params: ClaimParams): Promise<ClaimedDelivery[]>;
   /**
    * Records an attempt and moves the delivery to its next state in one transaction, only if
    * `owner` still holds the lease. False: the lease was lost and nothing was written.
    */
-  attemptRecord(params: {
-    deliveryId: string;
-    owner: string;
-    attempt: NewAttempt;
-    outcome: AttemptOutcome;
-  }): Promise<boolean>;
+  attemptRecord(params: AttemptRecordParams): Promise<boolean>;
   attemptListByDelivery(params: { deliveryId: string }): Promise<Attempt[]>;
   /** Gives back every lease `owner` holds (graceful shutdown). */
   deliveryReleaseLeases(params: { owner: string }): Promise<number>;

@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { Attempt, AttemptOutcome, ClaimedDelivery, NewAttempt } from '../store.ts';
+import type {
+  Attempt,
+  AttemptRecordParams,
+  ClaimedDelivery,
+  ClaimParams,
+  PauseParams,
+} from '../store.ts';
 import {
   toAttempt,
   toDelivery,
@@ -67,13 +73,7 @@ export class DeliveryQueue {
     );
   }
 
-  claimDue(p: {
-    owner: string;
-    now: number;
-    leaseUntil: number;
-    limit: number;
-    excludeDestinations: readonly string[];
-  }): ClaimedDelivery[] {
+  claimDue(p: ClaimParams): ClaimedDelivery[] {
     const excluded = [...p.excludeDestinations, ...this.paused()];
     const notIn = excluded.length
       ? `AND destination NOT IN (${excluded.map(() => '?').join(', ')})`
@@ -97,12 +97,7 @@ export class DeliveryQueue {
       });
   }
 
-  record(p: {
-    deliveryId: string;
-    owner: string;
-    attempt: NewAttempt;
-    outcome: AttemptOutcome;
-  }): boolean {
+  record(p: AttemptRecordParams): boolean {
     const { attempt: a, outcome: o } = p;
     return this.db
       .transaction(() => {
@@ -143,12 +138,7 @@ export class DeliveryQueue {
     return this.release.run(owner).changes;
   }
 
-  setDestinationPaused(p: {
-    destination: string;
-    paused: boolean;
-    reason: string | null;
-    now: number;
-  }): void {
+  setDestinationPaused(p: PauseParams): void {
     this.setPaused.run(p.destination, p.paused ? 1 : 0, p.reason, p.now);
   }
 

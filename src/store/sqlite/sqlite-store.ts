@@ -4,12 +4,13 @@ import { readMigrations } from '../migrations.ts';
 import {
   deliveryStates,
   type Attempt,
-  type AttemptOutcome,
+  type AttemptRecordParams,
   type ClaimedDelivery,
+  type ClaimParams,
   type Delivery,
   type DeliveryState,
   type InsertOutcome,
-  type NewAttempt,
+  type PauseParams,
   type NewEvent,
   type Store,
   type StoredEvent,
@@ -176,22 +177,11 @@ export class SqliteStore implements Store {
     return this.queueQueries;
   }
 
-  deliveryClaimDue(params: {
-    owner: string;
-    now: number;
-    leaseUntil: number;
-    limit: number;
-    excludeDestinations: readonly string[];
-  }): Promise<ClaimedDelivery[]> {
+  deliveryClaimDue(params: ClaimParams): Promise<ClaimedDelivery[]> {
     return settle(() => this.queue.claimDue(params));
   }
 
-  attemptRecord(params: {
-    deliveryId: string;
-    owner: string;
-    attempt: NewAttempt;
-    outcome: AttemptOutcome;
-  }): Promise<boolean> {
+  attemptRecord(params: AttemptRecordParams): Promise<boolean> {
     return settle(() => this.queue.record(params));
   }
 
@@ -203,12 +193,7 @@ export class SqliteStore implements Store {
     return settle(() => this.queue.releaseLeases(params.owner));
   }
 
-  destinationSetPaused(params: {
-    destination: string;
-    paused: boolean;
-    reason: string | null;
-    now: number;
-  }): Promise<void> {
+  destinationSetPaused(params: PauseParams): Promise<void> {
     return settle(() => this.queue.setDestinationPaused(params));
   }
 
