@@ -71,6 +71,23 @@ const destination = z.strictObject({
   timeoutMs: z.number().int().positive().default(10_000),
   /** Attempts in flight at once for this destination (1 = serial). */
   concurrency: z.number().int().positive().optional(),
+  rateLimit: z
+    .strictObject({
+      points: z.number().int().positive(),
+      /** Per this many seconds: 1 for per-second, 60 for per-minute. */
+      duration: z.number().positive().default(1),
+    })
+    .optional(),
+  circuitBreaker: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      failureThreshold: z.number().int().positive().default(5),
+      resetTimeout: duration.prefault('30s'),
+      failureRatio: z.number().gt(0).max(1).default(0.5),
+      window: duration.prefault('60s'),
+      minimumRequests: z.number().int().positive().default(20),
+    })
+    .prefault({}),
   signingSecret: secret
     .refine((v) => v.startsWith('whsec_') && standardWebhooksKey(v) !== undefined, {
       message: 'must be whsec_<base64> (a Standard Webhooks secret)',

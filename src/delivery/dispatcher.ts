@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Config, DestinationConfig } from '../config/schema.ts';
+import type { Config } from '../config/schema.ts';
 import type { Clock } from '../domain/clock.ts';
 import { newId } from '../domain/ids.ts';
 import type { ClaimedDelivery, Store } from '../store/store.ts';
+import type { TransitionListener } from './circuit-breaker.ts';
+import { DestinationRuntime } from './destination-runtime.ts';
 import type { HttpSender } from './http-sender.ts';
-import { decideOutcome } from './outcome.ts';
+import { classify, decideOutcome, type AttemptResult } from './outcome.ts';
+
+/** Whether a result says the destination is unwell (a 400 says the payload is). */
+function countsAgainstDestination(result: AttemptResult): boolean {
+  return classify(result) === 'temporary';
+}
 
 export interface DispatcherDeps {
   readonly config: Config;
@@ -24,17 +31,26 @@ export interface DispatcherDeps {
 export class Dispatcher {
   /** This process's lease name: a dead process's leases expire and are claimed by others. */
   readonly owner = `hookgate-${process.pid}-${randomUUID().slice(0, 8)}`;
-  private readonly destinations: ReadonlyMap<string, DestinationConfig>;
-  private readonly inFlight = new Map<string, number>();
+  readonly destinations: ReadonlyMap<string, DestinationRuntime>;
   private readonly running = new Set<Promise<void>>();
   private total = 0;
   private timer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   private stopped = true;
-  private claiming = false;
+  private claiming: Promise<void> | undefined;
   private again = false;
+  /** Where the next claim round starts, so no destination always goes first. */
+  private cursor = 0;
 
   constructor(private readonly deps: DispatcherDeps) {
-    this.destinations = new Map(deps.config.destinations.map((d) => [d.name, d]));
+    const onTransition: TransitionListener = (destination, from, to, why) =>
+      deps.logger[to === 'open' ? 'warn' : 'info'](
+        { destination, from, to, why },
+        'circuit breaker',
+      );
+    this.destinations = new Map(
+      deps.config.destinations.map((d) => [d.name, new DestinationRuntime(d, onTransition)]),
+    );
   }
 
   start(): void {
@@ -51,7 +67,14 @@ export class Dispatcher {
       this.again = true;
       return;
     }
-    void this.claim();
+    this.claiming = this.claim().finally(() => (this.claiming = undefined));
+  }
+
+  /** Resolves when no claim runs and no attempt is in flight (tests drive the clock with this). */
+  async idle(): Promise<void> {
+    while (this.claiming || this.running.size > 0) {
+      await Promise.allSettled([this.claiming, ...this.running]);
+    }
   }
 
   /** Attempts in flight now. */
@@ -63,6 +86,7 @@ export class Dispatcher {
   async stop(timeoutMs: number): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled([...this.running]),
@@ -73,96 +97,90 @@ export class Dispatcher {
     if (released > 0) this.deps.logger.info({ released }, 'released delivery leases');
   }
 
-  private saturated(): string[] {
-    const full: string[] = [];
-    for (const [name, dest] of this.destinations) {
-      if (dest.concurrency !== undefined && (this.inFlight.get(name) ?? 0) >= dest.concurrency)
-        full.push(name);
-    }
-    return full;
-  }
-
+  /** One round over every destination, each claiming what its limits allow now. */
   private async claim(): Promise<void> {
-    this.claiming = true;
     try {
       do {
         this.again = false;
-        const free = this.deps.config.delivery.concurrency - this.total;
-        if (free <= 0) break;
-        const now = this.deps.clock.now();
-        const claimed = await this.deps.store.deliveryClaimDue({
-          owner: this.owner,
-          now,
-          leaseUntil: now + this.deps.config.delivery.lease,
-          limit: free,
-          excludeDestinations: this.saturated(),
-        });
-        for (const item of claimed) this.launch(item);
-        // A full batch means more may be due right now.
-        if (claimed.length === free) this.again = true;
+        const names = [...this.destinations.keys()];
+        this.cursor = (this.cursor + 1) % Math.max(1, names.length);
+        for (const name of [...names.slice(this.cursor), ...names.slice(0, this.cursor)]) {
+          if (this.stopped) return;
+          const free = this.deps.config.delivery.concurrency - this.total;
+          if (free <= 0) return;
+          await this.claimFor(this.destinations.get(name) as DestinationRuntime, free);
+        }
       } while (this.again && !this.stopped);
     } catch (err) {
       this.deps.logger.error({ err }, 'claiming deliveries failed; will retry at the next poll');
-    } finally {
-      this.claiming = false;
     }
   }
 
-  private launch(item: ClaimedDelivery): void {
-    const name = item.delivery.destination;
+  private async claimFor(destination: DestinationRuntime, free: number): Promise<void> {
+    const now = this.deps.clock.now();
+    const { slots, retryInMs } = await destination.capacity(now, free);
+    if (retryInMs !== undefined) this.wakeIn(retryInMs);
+    if (slots <= 0) return;
+    const claimed = await this.deps.store.deliveryClaimDue({
+      owner: this.owner,
+      destination: destination.config.name,
+      now,
+      leaseUntil: now + this.deps.config.delivery.lease,
+      limit: slots,
+    });
+    await destination.take(claimed.length);
+    for (const item of claimed) this.launch(item, destination);
+    // A full batch means more may be due right now.
+    if (claimed.length === slots && slots === free) this.again = true;
+  }
+
+  /** A rate limit refills later: look again then, not only at the next poll. */
+  private wakeIn(ms: number): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.wake();
+    }, ms);
+    this.retryTimer.unref();
+  }
+
+  private launch(item: ClaimedDelivery, destination: DestinationRuntime): void {
     this.total += 1;
-    this.inFlight.set(name, (this.inFlight.get(name) ?? 0) + 1);
-    const run = this.attempt(item)
+    destination.inFlight += 1;
+    destination.breaker?.onStart();
+    const run = this.attempt(item, destination)
       .catch((err: unknown) =>
         this.deps.logger.error({ err, deliveryId: item.delivery.id }, 'attempt failed to record'),
       )
       .finally(() => {
         this.total -= 1;
-        this.inFlight.set(name, (this.inFlight.get(name) ?? 1) - 1);
+        destination.inFlight -= 1;
         this.running.delete(run);
         this.wake();
       });
     this.running.add(run);
   }
 
-  private async attempt({ delivery, event }: ClaimedDelivery): Promise<void> {
+  private async attempt(
+    { delivery, event }: ClaimedDelivery,
+    runtime: DestinationRuntime,
+  ): Promise<void> {
     const { logger, store, clock } = this.deps;
-    const destination = this.destinations.get(delivery.destination);
+    const destination = runtime.config;
     const startedAt = clock.now();
     const log = logger.child({
       requestId: event.requestId,
       eventId: event.id,
       deliveryId: delivery.id,
     });
-    if (destination === undefined) {
-      // The destination was removed from the config: hold nothing, say why.
-      await store.attemptRecord({
-        deliveryId: delivery.id,
-        owner: this.owner,
-        attempt: {
-          id: newId('att'),
-          startedAt,
-          durationMs: 0,
-          statusCode: null,
-          responseBody: null,
-          error: 'destination no longer configured',
-          errorClass: 'configuration',
-        },
-        outcome: {
-          state: 'dead',
-          nextAttemptAt: startedAt,
-          lastError: 'destination no longer configured',
-          errorClass: 'configuration',
-          deadReason: 'permanent',
-        },
-      });
-      return;
-    }
     const sent = await this.deps.sender.send(destination, event, startedAt);
+    runtime.breaker?.onResult(clock.now(), countsAgainstDestination(sent.result));
     const number = delivery.attempts + 1;
+    // The retry budget counts from the last requeue.
+    const budgetUsed = number - delivery.attemptBase;
     const decision = decideOutcome({
       result: sent.result,
-      attempt: number,
+      attempt: budgetUsed,
       policy: destination.retry,
       now: clock.now(),
       random: this.deps.random ?? Math.random,

@@ -94,7 +94,10 @@ export interface Delivery {
   readonly route: string;
   readonly destination: string;
   readonly state: DeliveryState;
+  /** Attempts made in all. */
   readonly attempts: number;
+  /** Attempts made before the last requeue; the retry budget counts from here. */
+  readonly attemptBase: number;
   readonly nextAttemptAt: number;
   readonly lastError: string | null;
   readonly errorClass: string | null;
@@ -105,10 +108,26 @@ export interface Delivery {
 
 export interface ClaimParams {
   readonly owner: string;
+  readonly destination: string;
   readonly now: number;
   readonly leaseUntil: number;
   readonly limit: number;
-  readonly excludeDestinations: readonly string[];
+}
+
+export interface DeliveryFilter {
+  readonly state?: DeliveryState | undefined;
+  readonly source?: string | undefined;
+  readonly destination?: string | undefined;
+  /** Created at or after (ms). */
+  readonly since?: number | undefined;
+  /** Created before (ms). */
+  readonly until?: number | undefined;
+}
+
+/** A delivery with its event's source, for listings. */
+export interface DeliveryView extends Delivery {
+  readonly source: string;
+  readonly eventType: string | null;
 }
 
 export interface AttemptRecordParams {
@@ -142,8 +161,8 @@ export interface Store {
   deliveryListByEvent(params: { eventId: string }): Promise<Delivery[]>;
   deliveryCountByState(): Promise<Record<DeliveryState, number>>;
   /**
-   * Leases up to `limit` due deliveries (pending or retry, next attempt due, no live lease) to
-   * `owner` until `leaseUntil`, oldest due first, skipping `excludeDestinations` and paused ones.
+   * Leases up to `limit` due deliveries of one destination (pending or retry, next attempt due,
+   * no live lease) to `owner` until `leaseUntil`, oldest due first; none while it is paused.
    * A lease that expired (its worker died) makes the row claimable again.
    */
   deliveryClaimDue(params: ClaimParams): Promise<ClaimedDelivery[]>;
@@ -155,12 +174,20 @@ export interface Store {
   attemptListByDelivery(params: { deliveryId: string }): Promise<Attempt[]>;
   /** Gives back every lease `owner` holds (graceful shutdown). */
   deliveryReleaseLeases(params: { owner: string }): Promise<number>;
-  destinationSetPaused(params: {
-    destination: string;
-    paused: boolean;
-    reason: string | null;
-    now: number;
-  }): Promise<void>;
+  /** Pausing holds the destination's waiting deliveries (state held); resuming makes them due now. */
+  destinationSetPaused(params: PauseParams): Promise<void>;
+  /** Newest first; `before` is a delivery id for paging. */
+  deliveryList(
+    params: DeliveryFilter & { limit: number; before?: string | undefined },
+  ): Promise<DeliveryView[]>;
+  deliveryGet(params: { id: string }): Promise<Delivery | undefined>;
+  /**
+   * Makes deliveries due now with a fresh retry budget: the one `id`, or all matching the filter
+   * (state defaults to dead). Returns how many. Delivered ones and leased ones are left alone.
+   */
+  deliveryRequeue(
+    params: { now: number } & ({ id: string } | { filter: DeliveryFilter }),
+  ): Promise<number>;
   destinationPausedList(): Promise<string[]>;
   /** Throws when the store cannot serve (health checks). */
   ping(): Promise<void>;

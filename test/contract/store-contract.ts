@@ -178,33 +178,22 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
         ],
       });
       await store.eventInsertBatch({ events: [e] });
-      const claim = (owner: string, now: number, excludeDestinations: string[] = []) =>
-        store.deliveryClaimDue({
-          owner,
-          now,
-          leaseUntil: now + 1000,
-          limit: 10,
-          excludeDestinations,
-        });
-      const a = (await claim('worker-a', t0, ['q-audit'])).filter(
-        (c) => c.event.source === 'queue',
-      );
+      const claim = (owner: string, now: number, destination = 'q-backend') =>
+        store.deliveryClaimDue({ owner, destination, now, leaseUntil: now + 1000, limit: 10 });
+      const a = await claim('worker-a', t0);
       assert.deepEqual(
         a.map((c) => c.delivery.destination),
         ['q-backend'],
       );
       assert.ok(a[0]?.event.body.equals(e.body));
-      const b = (await claim('worker-b', t0 + 10)).filter((c) => c.event.source === 'queue');
+      const b = await claim('worker-b', t0 + 10, 'q-audit');
       assert.deepEqual(
         b.map((c) => c.delivery.destination),
         ['q-audit'],
       );
       // worker-a's lease is live: nobody else gets that row until it expires.
-      assert.equal(
-        (await claim('worker-c', t0 + 500)).filter((c) => c.event.source === 'queue').length,
-        0,
-      );
-      const c = (await claim('worker-c', t0 + 1000)).filter((x) => x.event.source === 'queue');
+      assert.equal((await claim('worker-c', t0 + 500)).length, 0);
+      const c = await claim('worker-c', t0 + 1000);
       assert.deepEqual(
         c.map((x) => x.delivery.destination),
         ['q-backend'],
@@ -267,10 +256,10 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
         (
           await store.deliveryClaimDue({
             owner,
+            destination: 'r-dest',
             now,
             leaseUntil: now + 60_000,
             limit: 50,
-            excludeDestinations: [],
           })
         ).filter((c) => c.event.source === 'retry');
       const [first] = await mine('w', t0);
@@ -333,13 +322,14 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
         now: t0,
       });
       assert.deepEqual(await store.destinationPausedList(), ['p-dest']);
+      assert.equal((await store.deliveryListByEvent({ eventId: e.id }))[0]?.state, 'held');
       const claim = () =>
         store.deliveryClaimDue({
           owner: 'w',
+          destination: 'p-dest',
           now: t0,
           leaseUntil: t0 + 1,
           limit: 50,
-          excludeDestinations: [],
         });
       assert.equal((await claim()).filter((c) => c.delivery.destination === 'p-dest').length, 0);
       await store.destinationSetPaused({
@@ -349,6 +339,118 @@ export function storeContract(engine: string, open: () => Promise<Store>): void 
         now: t0,
       });
       assert.equal((await claim()).filter((c) => c.delivery.destination === 'p-dest').length, 1);
+    });
+
+    it('lists deliveries by state, source and destination, and requeues dead ones with a fresh budget', async () => {
+      const events = [0, 1, 2].map((i) =>
+        makeEvent({
+          source: i === 2 ? 'dlq-other' : 'dlq',
+          dedupeKey: null,
+          receivedAt: t0 + i,
+          deliveries: [{ id: newId('dlv'), route: 'd', destination: 'dlq-dest' }],
+        }),
+      );
+      await store.eventInsertBatch({ events });
+      const ids: string[] = [];
+      for (const e of events) {
+        const [claimed] = await store.deliveryClaimDue({
+          owner: 'w',
+          destination: 'dlq-dest',
+          now: t0 + 10,
+          leaseUntil: t0 + 100,
+          limit: 1,
+        });
+        assert.ok(claimed);
+        ids.push(claimed.delivery.id);
+        await store.attemptRecord({
+          deliveryId: claimed.delivery.id,
+          owner: 'w',
+          attempt: {
+            id: newId('att'),
+            startedAt: t0 + 11,
+            durationMs: 1,
+            statusCode: 400,
+            responseBody: null,
+            error: 'HTTP 400',
+            errorClass: 'validation',
+          },
+          outcome: {
+            state: 'dead',
+            nextAttemptAt: t0 + 11,
+            lastError: 'HTTP 400',
+            errorClass: 'validation',
+            deadReason: 'permanent',
+          },
+        });
+        assert.ok(e);
+      }
+      const dead = await store.deliveryList({ state: 'dead', destination: 'dlq-dest', limit: 10 });
+      assert.equal(dead.length, 3);
+      assert.deepEqual(dead.map((d) => d.source).sort(), ['dlq', 'dlq', 'dlq-other']);
+      assert.equal(
+        (await store.deliveryList({ state: 'dead', source: 'dlq', limit: 10 })).length,
+        2,
+      );
+      const page = await store.deliveryList({
+        destination: 'dlq-dest',
+        limit: 1,
+        before: dead[0]?.id,
+      });
+      assert.equal(page[0]?.id, dead[1]?.id);
+
+      assert.equal(
+        await store.deliveryRequeue({
+          now: t0 + 20,
+          filter: { source: 'dlq', destination: 'dlq-dest' },
+        }),
+        2,
+      );
+      assert.equal(await store.deliveryRequeue({ now: t0 + 20, id: ids[2] as string }), 1);
+      const again = await store.deliveryGet({ id: ids[0] as string });
+      assert.equal(again?.state, 'pending');
+      assert.equal(again?.attempts, 1);
+      assert.equal(again?.attemptBase, 1);
+      assert.equal(again?.deadReason, null);
+      assert.equal(again?.nextAttemptAt, t0 + 20);
+      const reclaimed = await store.deliveryClaimDue({
+        owner: 'w2',
+        destination: 'dlq-dest',
+        now: t0 + 20,
+        leaseUntil: t0 + 100,
+        limit: 10,
+      });
+      assert.equal(reclaimed.length, 3);
+      // The next attempt is number 2: history is kept, numbering continues.
+      const ok = await store.attemptRecord({
+        deliveryId: ids[0] as string,
+        owner: 'w2',
+        attempt: {
+          id: newId('att'),
+          startedAt: t0 + 21,
+          durationMs: 1,
+          statusCode: 200,
+          responseBody: null,
+          error: null,
+          errorClass: null,
+        },
+        outcome: {
+          state: 'delivered',
+          nextAttemptAt: t0 + 21,
+          lastError: null,
+          errorClass: null,
+          deadReason: null,
+        },
+      });
+      assert.equal(ok, true);
+      assert.deepEqual(
+        (await store.attemptListByDelivery({ deliveryId: ids[0] as string })).map((a) => a.number),
+        [1, 2],
+      );
+      assert.equal(
+        await store.deliveryRequeue({ now: t0 + 30, id: ids[0] as string }),
+        0,
+        'delivered is final',
+      );
     });
 
     it('lists newest first and pages with `before`', async () => {

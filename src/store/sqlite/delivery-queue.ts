@@ -4,6 +4,9 @@ import type {
   AttemptRecordParams,
   ClaimedDelivery,
   ClaimParams,
+  Delivery,
+  DeliveryFilter,
+  DeliveryView,
   PauseParams,
 } from '../store.ts';
 import {
@@ -27,6 +30,12 @@ export class DeliveryQueue {
   private readonly release;
   private readonly setPaused;
   private readonly pausedList;
+  private readonly isPaused;
+  private readonly claim;
+  private readonly holdWaiting;
+  private readonly releaseHeld;
+  private readonly getDelivery;
+  private readonly requeueOne;
 
   constructor(private readonly db: Database.Database) {
     this.getEvent = db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?');
@@ -68,27 +77,41 @@ export class DeliveryQueue {
        ON CONFLICT (destination) DO UPDATE SET paused = excluded.paused, reason = excluded.reason,
          updated_at = excluded.updated_at`,
     );
+    this.isPaused = db.prepare<[string], { paused: number }>(
+      'SELECT paused FROM destination_state WHERE destination = ? AND paused = 1',
+    );
+    this.claim = db.prepare<[string, number, string, number, number, number], DeliveryRow>(
+      `UPDATE deliveries SET lease_owner = ?, lease_until = ?
+       WHERE id IN (
+         SELECT id FROM deliveries
+         WHERE destination = ? AND state IN ('pending', 'retry') AND next_attempt_at <= ?
+           AND (lease_until IS NULL OR lease_until <= ?)
+         ORDER BY next_attempt_at, id LIMIT ?)
+       RETURNING *`,
+    );
+    // Leased rows stay as they are: their attempt finishes and records normally.
+    this.holdWaiting = db.prepare<[number, string]>(
+      `UPDATE deliveries SET state = 'held', updated_at = ?
+       WHERE destination = ? AND state IN ('pending', 'retry') AND lease_owner IS NULL`,
+    );
+    this.releaseHeld = db.prepare<[number, number, string]>(
+      `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?
+       WHERE destination = ? AND state = 'held'`,
+    );
+    this.getDelivery = db.prepare<[string], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?');
+    this.requeueOne = db.prepare<[number, number, string]>(
+      `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?,
+         attempt_base = attempts, dead_reason = NULL
+       WHERE id = ? AND state IN ('dead', 'retry', 'held', 'pending') AND lease_owner IS NULL`,
+    );
     this.pausedList = db.prepare<[], { destination: string }>(
       'SELECT destination FROM destination_state WHERE paused = 1 ORDER BY destination',
     );
   }
 
   claimDue(p: ClaimParams): ClaimedDelivery[] {
-    const excluded = [...p.excludeDestinations, ...this.paused()];
-    const notIn = excluded.length
-      ? `AND destination NOT IN (${excluded.map(() => '?').join(', ')})`
-      : '';
-    const rows = this.db
-      .prepare<(string | number)[], DeliveryRow>(
-        `UPDATE deliveries SET lease_owner = ?, lease_until = ?
-         WHERE id IN (
-           SELECT id FROM deliveries
-           WHERE state IN ('pending', 'retry') AND next_attempt_at <= ?
-             AND (lease_until IS NULL OR lease_until <= ?) ${notIn}
-           ORDER BY next_attempt_at, id LIMIT ?)
-         RETURNING *`,
-      )
-      .all(p.owner, p.leaseUntil, p.now, p.now, ...excluded, p.limit);
+    if (this.isPaused.get(p.destination)) return [];
+    const rows = this.claim.all(p.owner, p.leaseUntil, p.destination, p.now, p.now, p.limit);
     return rows
       .sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id.localeCompare(b.id))
       .flatMap((row) => {
@@ -139,10 +162,65 @@ export class DeliveryQueue {
   }
 
   setDestinationPaused(p: PauseParams): void {
-    this.setPaused.run(p.destination, p.paused ? 1 : 0, p.reason, p.now);
+    this.db
+      .transaction(() => {
+        this.setPaused.run(p.destination, p.paused ? 1 : 0, p.reason, p.now);
+        if (p.paused) this.holdWaiting.run(p.now, p.destination);
+        else this.releaseHeld.run(p.now, p.now, p.destination);
+      })
+      .immediate();
+  }
+
+  get(id: string): Delivery | undefined {
+    const row = this.getDelivery.get(id);
+    return row && toDelivery(row);
+  }
+
+  list(p: DeliveryFilter & { limit: number; before?: string | undefined }): DeliveryView[] {
+    const { where, args } = filterSql(p);
+    if (p.before !== undefined) {
+      where.push('d.id < ?');
+      args.push(p.before);
+    }
+    const sql = `SELECT d.*, e.source AS source, e.event_type AS event_type FROM deliveries d
+      JOIN events e ON e.id = d.event_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY d.id DESC LIMIT ?`;
+    return this.db
+      .prepare<(string | number)[], DeliveryRow & { source: string; event_type: string | null }>(
+        sql,
+      )
+      .all(...args, p.limit)
+      .map((r) => ({ ...toDelivery(r), source: r.source, eventType: r.event_type }));
+  }
+
+  requeue(p: { now: number } & ({ id: string } | { filter: DeliveryFilter })): number {
+    if ('id' in p) return this.requeueOne.run(p.now, p.now, p.id).changes;
+    const { where, args } = filterSql({ ...p.filter, state: p.filter.state ?? 'dead' });
+    const sql = `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?,
+        attempt_base = attempts, dead_reason = NULL
+      WHERE lease_owner IS NULL AND state != 'delivered' AND id IN (
+        SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id WHERE ${where.join(' AND ')})`;
+    return this.db.prepare<(string | number)[]>(sql).run(p.now, p.now, ...args).changes;
   }
 
   paused(): string[] {
     return this.pausedList.all().map((r) => r.destination);
   }
+}
+
+/** WHERE clauses over deliveries `d` joined with events `e`. */
+function filterSql(f: DeliveryFilter): { where: string[]; args: (string | number)[] } {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  const add = (clause: string, value: string | number | undefined) => {
+    if (value === undefined) return;
+    where.push(clause);
+    args.push(value);
+  };
+  add('d.state = ?', f.state);
+  add('e.source = ?', f.source);
+  add('d.destination = ?', f.destination);
+  add('d.created_at >= ?', f.since);
+  add('d.created_at < ?', f.until);
+  return { where, args };
 }

@@ -25,6 +25,7 @@ export interface DeliveryRow {
   destination: string;
   state: DeliveryState;
   attempts: number;
+  attempt_base: number;
   next_attempt_at: number;
   last_error: string | null;
   error_class: string | null;
@@ -69,6 +70,7 @@ export function toDelivery(r: DeliveryRow): Delivery {
     destination: r.destination,
     state: r.state,
     attempts: r.attempts,
+    attemptBase: r.attempt_base,
     nextAttemptAt: r.next_attempt_at,
     lastError: r.last_error,
     errorClass: r.error_class,

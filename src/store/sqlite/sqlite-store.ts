@@ -8,7 +8,9 @@ import {
   type ClaimedDelivery,
   type ClaimParams,
   type Delivery,
+  type DeliveryFilter,
   type DeliveryState,
+  type DeliveryView,
   type InsertOutcome,
   type PauseParams,
   type NewEvent,
@@ -195,6 +197,22 @@ export class SqliteStore implements Store {
 
   destinationSetPaused(params: PauseParams): Promise<void> {
     return settle(() => this.queue.setDestinationPaused(params));
+  }
+
+  deliveryList(
+    params: DeliveryFilter & { limit: number; before?: string | undefined },
+  ): Promise<DeliveryView[]> {
+    return settle(() => this.queue.list(params));
+  }
+
+  deliveryGet(params: { id: string }): Promise<Delivery | undefined> {
+    return settle(() => this.queue.get(params.id));
+  }
+
+  deliveryRequeue(
+    params: { now: number } & ({ id: string } | { filter: DeliveryFilter }),
+  ): Promise<number> {
+    return settle(() => this.queue.requeue(params));
   }
 
   destinationPausedList(): Promise<string[]> {

@@ -16,6 +16,8 @@ CREATE TABLE attempts (
 
 ALTER TABLE deliveries ADD COLUMN error_class TEXT;
 ALTER TABLE deliveries ADD COLUMN dead_reason TEXT;
+-- Attempts made before the last requeue: the retry budget counts from here.
+ALTER TABLE deliveries ADD COLUMN attempt_base INTEGER NOT NULL DEFAULT 0;
 
 -- Destinations an operator (or a 410 Gone) paused; their deliveries are held, not attempted.
 CREATE TABLE destination_state (
@@ -24,3 +26,8 @@ CREATE TABLE destination_state (
   reason      TEXT,
   updated_at  INTEGER NOT NULL
 );
+
+-- Claiming is per destination (its own concurrency, rate limit and breaker).
+CREATE INDEX deliveries_due_by_destination ON deliveries (destination, next_attempt_at)
+  WHERE state IN ('pending', 'retry');
+CREATE INDEX deliveries_created ON deliveries (created_at);
