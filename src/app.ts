@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { adminRoutes } from './admin/routes.ts';
 import type { Config } from './config/schema.ts';
 import type { Clock } from './domain/clock.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
@@ -89,6 +90,10 @@ export function buildApp(deps: AppDeps): HookgateApp {
       lastCommitError: () => lastCommitError,
     }),
   );
+  const adminToken = config.admin.token;
+  if ((config.admin.enabled ?? adminToken !== undefined) && adminToken !== undefined) {
+    void http.register(adminRoutes({ token: adminToken, store, dispatcher, clock }));
+  }
   void http.register(
     webhookRoutes(
       { sources, routes: new RouteTable(config), commits, clock, isDraining },

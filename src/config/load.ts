@@ -57,7 +57,7 @@ export function resolveConfigFile(env: Env, cwd = '.'): string {
   return existsSync(own) ? own : `${cwd}/hookgate.example.yaml`;
 }
 
-/** Environment overrides win over the file: PORT, HOST, DATABASE_URL, LOG_LEVEL. */
+/** Environment overrides win over the file: PORT, HOST, DATABASE_URL, LOG_LEVEL, ADMIN_TOKEN. */
 function applyOverrides(raw: Record<string, unknown>, env: Env): Record<string, unknown> {
   const section = (key: string) => ({
     ...((raw[key] as Record<string, unknown> | undefined) ?? {}),
@@ -65,11 +65,13 @@ function applyOverrides(raw: Record<string, unknown>, env: Env): Record<string, 
   const server = section('server');
   const storage = section('storage');
   const logging = section('logging');
+  const admin = section('admin');
   if (env.PORT) server.port = Number(env.PORT);
   if (env.HOST) server.host = env.HOST;
   if (env.DATABASE_URL) storage.url = env.DATABASE_URL;
   if (env.LOG_LEVEL) logging.level = env.LOG_LEVEL;
-  return { ...raw, server, storage, logging };
+  if (env.ADMIN_TOKEN) admin.token = env.ADMIN_TOKEN;
+  return { ...raw, server, storage, logging, admin };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -23,7 +23,8 @@ const dedupeKey = z
 
 const source = z
   .strictObject({
-    name,
+    // `events` would be shadowed by the seed's admin path /api/v1/webhooks/events/:id.
+    name: name.refine((n) => n !== 'events', { message: '"events" is reserved' }),
     provider: z.string().refine((p) => providerNames.includes(p), {
       message: `unknown provider (known: ${providerNames.join(', ')})`,
     }),
@@ -129,6 +130,13 @@ export const configSchema = z
         busyTimeout: duration.prefault('2s'),
       })
       .prefault({}),
+    admin: z
+      .strictObject({
+        /** Default: on when a token is set. */
+        enabled: z.boolean().optional(),
+        token: secret.optional(),
+      })
+      .prefault({}),
     delivery: z
       .strictObject({
         enabled: z.boolean().default(true),
@@ -149,6 +157,13 @@ export const configSchema = z
     routes: z.array(route).default([]),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.admin.enabled === true && cfg.admin.token === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['admin', 'token'],
+        message: 'required when the admin API is enabled (set ADMIN_TOKEN)',
+      });
+    }
     const unique = (list: readonly { name?: string | undefined }[], key: string) => {
       const seen = new Set<string>();
       list.forEach((item, i) => {

@@ -5,9 +5,11 @@
 export const errorCatalog = {
   INVALID_SIGNATURE: { status: 401, message: 'The webhook signature could not be verified.' },
   INVALID_PAYLOAD: { status: 400, message: 'The request body is not acceptable.' },
+  UNAUTHORIZED: { status: 401, message: 'A valid admin token is required.' },
   IP_NOT_ALLOWED: { status: 403, message: 'The client address is not allowed for this source.' },
   UNKNOWN_SOURCE: { status: 404, message: 'No source is configured under this name.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
+  CONFLICT: { status: 409, message: 'The resource is not in a state that allows this.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body exceeds the limit of this source.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The content type is not supported.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests for this source; retry later.' },

@@ -2,22 +2,31 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { systemClock } from '../../src/domain/clock.ts';
+import { ManualClock } from '../../src/domain/clock.ts';
 import type { Delivery } from '../../src/store/store.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { eventually, Receiver } from '../helpers/receiver.ts';
+import { Receiver } from '../helpers/receiver.ts';
 
 const secret = randomBytes(32).toString('hex');
 const signingSecret = `whsec_${randomBytes(24).toString('base64')}`;
 const serviceToken = randomBytes(16).toString('hex');
+const adminToken = randomBytes(16).toString('hex');
+const second = 1000;
+const minute = 60 * second;
 
+/**
+ * Deliveries against a real loopback receiver, with an injected clock: retries come due when the
+ * test moves the clock, and `dispatcher.idle()` says when the attempts it allowed are done.
+ * Nothing sleeps.
+ */
 describe('delivery to HTTP destinations', () => {
   const receiver = new Receiver();
+  const clock = new ManualClock(Date.now());
   let gw: TestGateway;
 
   before(async () => {
     const url = await receiver.listen();
-    const retry = { schedule: ['30ms'], maxAttempts: 4, jitter: 0 };
+    const retry = { schedule: ['1m', '5m'], maxAttempts: 4, jitter: 0 };
     const destination = (name: string, extra: object = {}) => ({
       name,
       url: `${url}/${name}`,
@@ -26,7 +35,8 @@ describe('delivery to HTTP destinations', () => {
     });
     gw = await startTestGateway(
       {
-        delivery: { pollInterval: '20ms' },
+        admin: { token: '${ADMIN_TOKEN}' },
+        delivery: { pollInterval: '1h' },
         sources: [
           {
             name: 'orders',
@@ -44,15 +54,19 @@ describe('delivery to HTTP destinations', () => {
           destination('bad'),
           destination('gone'),
           destination('picky', { retry: { ...retry, retryableStatuses: [409] } }),
+          destination('down', {
+            retry: { schedule: ['10s'], maxAttempts: 10, jitter: 0 },
+            circuitBreaker: { failureThreshold: 3, resetTimeout: '30s' },
+          }),
         ],
-        routes: ['ok', 'flaky', 'bad', 'gone', 'picky'].map((d) => ({
+        routes: ['ok', 'flaky', 'bad', 'gone', 'picky', 'down'].map((d) => ({
           source: 'orders',
           destination: d,
-          filter: { eventType: [`to.${d}`, 'to.all'] },
+          filter: { eventType: `to.${d}` },
         })),
       },
-      { SERVICE_TOKEN: serviceToken },
-      systemClock,
+      { SERVICE_TOKEN: serviceToken, ADMIN_TOKEN: adminToken },
+      clock,
     );
     gw.app.dispatcher.start();
   });
@@ -76,20 +90,34 @@ describe('delivery to HTTP destinations', () => {
       },
     });
     assert.equal(res.statusCode, 200, res.body);
+    await gw.app.dispatcher.idle();
     return res.json().data.eventId as string;
   }
 
-  const settled = (eventId: string, destination: string) =>
-    eventually(async () => {
-      const d = (await gw.store.deliveryListByEvent({ eventId })).find(
-        (x) => x.destination === destination,
-      );
-      return d && ['delivered', 'dead'].includes(d.state) ? d : undefined;
+  /** Moves the clock and lets the dispatcher attempt whatever came due. */
+  async function advance(ms: number): Promise<void> {
+    clock.advance(ms);
+    gw.app.dispatcher.wake();
+    await gw.app.dispatcher.idle();
+  }
+
+  const deliveryOf = async (eventId: string): Promise<Delivery> => {
+    const [d] = await gw.store.deliveryListByEvent({ eventId });
+    assert.ok(d);
+    return d;
+  };
+
+  const admin = (method: 'GET' | 'POST', url: string, payload?: object) =>
+    gw.app.http.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${adminToken}` },
+      ...(payload ? { payload } : {}),
     });
 
   it('delivers the exact bytes with idempotency key, request id, config headers and a Standard Webhooks signature', async () => {
     const eventId = await send('to.ok', { order_id: 'A-1', note: 'مرحبا' });
-    const delivery: Delivery = await settled(eventId, 'ok');
+    const delivery = await deliveryOf(eventId);
     assert.equal(delivery.state, 'delivered');
     const [got] = receiver.at('/ok');
     assert.ok(got);
@@ -112,25 +140,32 @@ describe('delivery to HTTP destinations', () => {
     assert.equal(attempts[0]?.statusCode, 200);
     assert.equal(attempts[0]?.responseBody, '{"ok":true}');
     // Only the route whose filter matched got a delivery.
-    assert.deepEqual(
-      (await gw.store.deliveryListByEvent({ eventId })).map((d) => d.destination),
-      ['ok'],
-    );
+    assert.equal((await gw.store.deliveryListByEvent({ eventId })).length, 1);
   });
 
-  it('retries 5xx and 429 on the schedule until the destination takes it', async () => {
+  it('a receiver that fails N times then succeeds: delivered once, N+1 attempts, backoff applied', async () => {
     receiver.on('/flaky', (_r, n) =>
       n === 1
         ? { status: 503 }
         : n === 2
-          ? { status: 429, headers: { 'retry-after': '0' } }
+          ? { status: 429, headers: { 'retry-after': '120' } }
           : { status: 200 },
     );
     const eventId = await send('to.flaky', { order_id: 'F-1' });
-    const delivery = await settled(eventId, 'flaky');
-    assert.equal(delivery.state, 'delivered');
-    assert.equal(delivery.attempts, 3);
-    const attempts = await gw.store.attemptListByDelivery({ deliveryId: delivery.id });
+    let d = await deliveryOf(eventId);
+    assert.equal(d.state, 'retry');
+    assert.equal(d.nextAttemptAt - clock.now(), minute, 'first step of the schedule');
+    await advance(minute - 1);
+    assert.equal(receiver.at('/flaky').length, 1, 'not before the backoff');
+    await advance(1);
+    d = await deliveryOf(eventId);
+    assert.equal(d.state, 'retry');
+    // Retry-After 120 s is shorter than the 5 m step: the step wins.
+    assert.equal(d.nextAttemptAt - clock.now(), 5 * minute);
+    await advance(5 * minute);
+    d = await deliveryOf(eventId);
+    assert.equal(d.state, 'delivered');
+    const attempts = await gw.store.attemptListByDelivery({ deliveryId: d.id });
     assert.deepEqual(
       attempts.map((a) => [a.number, a.statusCode, a.outcome, a.errorClass]),
       [
@@ -139,42 +174,127 @@ describe('delivery to HTTP destinations', () => {
         [3, 200, 'delivered', null],
       ],
     );
-    // The retry waited at least the schedule's step.
-    assert.ok((attempts[1]?.startedAt ?? 0) - (attempts[0]?.startedAt ?? 0) >= 30);
+    assert.equal(receiver.at('/flaky').length, 3);
+    await advance(60 * minute);
+    assert.equal(receiver.at('/flaky').length, 3, 'delivered is final');
   });
 
-  it('dead-letters a 400 at once (permanent) and keeps the attempt', async () => {
+  it('a 400 goes dead at once; requeue from the admin API delivers it once the receiver is fixed', async () => {
     receiver.on('/bad', () => ({ status: 400, body: '{"error":"missing customer"}' }));
     const eventId = await send('to.bad', { order_id: 'B-1' });
-    const delivery = await settled(eventId, 'bad');
-    assert.equal(delivery.state, 'dead');
-    assert.equal(delivery.deadReason, 'permanent');
-    assert.equal(delivery.errorClass, 'validation');
-    assert.equal(delivery.attempts, 1);
-    const [attempt] = await gw.store.attemptListByDelivery({ deliveryId: delivery.id });
-    assert.equal(attempt?.responseBody, '{"error":"missing customer"}');
+    const dead = await deliveryOf(eventId);
+    assert.equal(dead.state, 'dead');
+    assert.equal(dead.deadReason, 'permanent');
+    assert.equal(dead.errorClass, 'validation');
+    const dlq = await admin('GET', '/monitoring/dlq?destination=bad');
+    assert.equal(dlq.statusCode, 200);
+    assert.deepEqual(
+      dlq.json().data.deliveries.map((x: Delivery) => x.id),
+      [dead.id],
+    );
+    receiver.on('/bad', () => ({ status: 201, body: '{"orderId":"ORD-9"}' }));
+    const requeue = await admin('POST', '/admin/deliveries/requeue', {
+      state: 'dead',
+      destination: 'bad',
+    });
+    assert.deepEqual(requeue.json(), { success: true, data: { requeued: 1 } });
+    await gw.app.dispatcher.idle();
+    const delivered = await deliveryOf(eventId);
+    assert.equal(delivered.state, 'delivered');
+    const view = await admin('GET', `/api/v1/webhooks/events/${eventId}`);
+    assert.equal(view.statusCode, 200);
+    const event = view.json().data;
+    assert.equal(event.body, '{"order_id":"B-1"}');
+    assert.deepEqual(
+      event.deliveries[0].attemptList.map((a: { statusCode: number }) => a.statusCode),
+      [400, 201],
+    );
   });
 
   it('retries a 4xx the destination lists as retryable, and dead-letters after maxAttempts', async () => {
     receiver.on('/picky', () => ({ status: 409 }));
     const eventId = await send('to.picky', { order_id: 'P-1' });
-    const delivery = await settled(eventId, 'picky');
-    assert.equal(delivery.state, 'dead');
-    assert.equal(delivery.deadReason, 'exhausted');
-    assert.equal(delivery.attempts, 4);
+    for (let i = 0; i < 3; i++) await advance(5 * minute);
+    const d = await deliveryOf(eventId);
+    assert.equal(d.state, 'dead');
+    assert.equal(d.deadReason, 'exhausted');
+    assert.equal(d.attempts, 4);
     assert.equal(receiver.at('/picky').length, 4);
   });
 
-  it('on 410 Gone marks the delivery dead and pauses the destination', async () => {
-    receiver.on('/gone', () => ({ status: 410 }));
+  it('a receiver that is down for a while: the breaker opens, holds, probes, closes; every event is delivered', async () => {
+    let up = false;
+    receiver.on('/down', () => (up ? { status: 200 } : { status: 503 }));
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await send('to.down', { order_id: `D-${i}` }));
+    // Three consecutive failures opened the breaker: the other two were held, their attempts unspent.
+    const breakers = (await admin('GET', '/monitoring/circuit-breakers')).json().data.breakers;
+    assert.equal(
+      breakers.find((b: { destination: string }) => b.destination === 'down').state,
+      'open',
+    );
+    assert.equal(receiver.at('/down').length, 3);
+    const attemptsSpent = async () =>
+      (await Promise.all(ids.map(deliveryOf))).reduce((n, d) => n + d.attempts, 0);
+    assert.equal(await attemptsSpent(), 3);
+    // Retries come due (10 s) while it is open: nothing is attempted.
+    await advance(10 * second);
+    assert.equal(receiver.at('/down').length, 3);
+    // After the reset timeout one probe goes; it fails: open again.
+    await advance(20 * second);
+    assert.equal(receiver.at('/down').length, 4);
+    assert.equal(
+      gw.app.dispatcher.destinations.get('down')?.breaker?.snapshot(clock.now()).state,
+      'open',
+    );
+    up = true;
+    await advance(30 * second);
+    // The probe succeeded, the breaker closed, the rest drained.
+    assert.equal(
+      gw.app.dispatcher.destinations.get('down')?.breaker?.snapshot(clock.now()).state,
+      'closed',
+    );
+    const states = (await Promise.all(ids.map(deliveryOf))).map((d) => d.state);
+    assert.deepEqual(states, ['delivered', 'delivered', 'delivered', 'delivered', 'delivered']);
+  });
+
+  it('on 410 Gone marks the delivery dead and pauses the destination; resume drains what was held', async () => {
+    receiver.on('/gone', (_r, n) => (n === 1 ? { status: 410 } : { status: 200 }));
     const first = await send('to.gone', { order_id: 'G-1' });
-    const delivery = await settled(first, 'gone');
-    assert.equal(delivery.deadReason, 'gone');
-    await eventually(async () => (await gw.store.destinationPausedList()).includes('gone'));
-    const second = await send('to.gone', { order_id: 'G-2' });
-    await new Promise((r) => setTimeout(r, 100));
-    const held = (await gw.store.deliveryListByEvent({ eventId: second }))[0];
-    assert.equal(held?.state, 'pending');
+    assert.equal((await deliveryOf(first)).deadReason, 'gone');
+    assert.deepEqual(await gw.store.destinationPausedList(), ['gone']);
+    const secondEvent = await send('to.gone', { order_id: 'G-2' });
+    assert.equal((await deliveryOf(secondEvent)).state, 'pending');
     assert.equal(receiver.at('/gone').length, 1);
+    const resume = await admin('POST', '/admin/destinations/gone/resume');
+    assert.equal(resume.statusCode, 200);
+    await gw.app.dispatcher.idle();
+    assert.equal((await deliveryOf(secondEvent)).state, 'delivered');
+  });
+
+  it('pausing holds deliveries; the admin API needs the token', async () => {
+    assert.equal((await admin('POST', '/admin/destinations/ok/pause')).statusCode, 200);
+    const eventId = await send('to.ok', { order_id: 'H-1' });
+    assert.equal((await deliveryOf(eventId)).state, 'pending');
+    const listed = await admin('GET', '/admin/deliveries?destination=ok&state=pending');
+    assert.deepEqual(
+      listed.json().data.deliveries.map((d: Delivery) => d.eventId),
+      [eventId],
+    );
+    await admin('POST', '/admin/destinations/ok/resume');
+    await gw.app.dispatcher.idle();
+    assert.equal((await deliveryOf(eventId)).state, 'delivered');
+
+    const anonymous = await gw.app.http.inject({ method: 'GET', url: '/admin/deliveries' });
+    assert.equal(anonymous.statusCode, 401);
+    assert.equal(anonymous.json().error.code, 'UNAUTHORIZED');
+    const wrong = await gw.app.http.inject({
+      method: 'GET',
+      url: '/monitoring/dlq',
+      headers: { authorization: 'Bearer nope' },
+    });
+    assert.equal(wrong.statusCode, 401);
+    assert.equal((await admin('GET', '/admin/deliveries?state=bogus')).statusCode, 400);
+    assert.equal((await admin('POST', '/admin/destinations/nowhere/pause')).statusCode, 404);
   });
 });
