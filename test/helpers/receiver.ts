@@ -10,7 +10,7 @@ export interface Received {
 export type Behaviour = (
   received: Received,
   count: number,
-) => { status: number; body?: string; headers?: Record<string, string> };
+) => { status: number; body?: string; headers?: Record<string, string>; delayMs?: number };
 
 const okBehaviour: Behaviour = () => ({ status: 200, body: '{"ok":true}' });
 
@@ -32,8 +32,12 @@ export class Receiver {
         const count = (this.counts.get(path) ?? 0) + 1;
         this.counts.set(path, count);
         const answer = (this.behaviours.get(path) ?? okBehaviour)(got, count);
-        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-        res.end(answer.body ?? '');
+        const reply = () => {
+          res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+          res.end(answer.body ?? '');
+        };
+        if (answer.delayMs) setTimeout(reply, answer.delayMs);
+        else reply();
       });
     });
   }
