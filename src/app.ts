@@ -5,7 +5,7 @@ import type { Config } from './config/schema.ts';
 import type { Clock } from './domain/clock.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { HttpSender } from './delivery/http-sender.ts';
-import { GroupCommit } from './ingress/group-commit.ts';
+import { GroupCommit } from './domain/group-commit.ts';
 import { healthRoutes } from './ingress/health.ts';
 import { errorHandler, notFoundHandler } from './ingress/replies.ts';
 import { requestIdFrom } from './ingress/request-id.ts';

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
 import type { Clock } from '../domain/clock.ts';
 import { newId } from '../domain/ids.ts';
-import type { ClaimedDelivery, Store } from '../store/store.ts';
+import { GroupCommit } from '../domain/group-commit.ts';
+import type { AttemptRecordParams, ClaimedDelivery, Store } from '../store/store.ts';
 import type { TransitionListener } from './circuit-breaker.ts';
 import { DestinationRuntime } from './destination-runtime.ts';
 import type { HttpSender } from './http-sender.ts';
@@ -41,6 +42,8 @@ export class Dispatcher {
   private again = false;
   /** Where the next claim round starts, so no destination always goes first. */
   private cursor = 0;
+  /** Attempt records of the same moment share one transaction. */
+  private readonly records: GroupCommit<AttemptRecordParams, boolean>;
 
   constructor(private readonly deps: DispatcherDeps) {
     const onTransition: TransitionListener = (destination, from, to, why) =>
@@ -48,6 +51,10 @@ export class Dispatcher {
         { destination, from, to, why },
         'circuit breaker',
       );
+    this.records = new GroupCommit({
+      commit: (items) => deps.store.attemptRecordBatch({ items }),
+      maxBatch: 500,
+    });
     this.destinations = new Map(
       deps.config.destinations.map((d) => [d.name, new DestinationRuntime(d, onTransition)]),
     );
@@ -188,7 +195,7 @@ export class Dispatcher {
     const statusCode = sent.result.kind === 'response' ? sent.result.status : null;
     const error = decision.state === 'delivered' ? null : decision.error;
     const errorClass = decision.state === 'delivered' ? null : decision.errorClass;
-    const recorded = await store.attemptRecord({
+    const recorded = await this.records.submit({
       deliveryId: delivery.id,
       owner: this.owner,
       attempt: {

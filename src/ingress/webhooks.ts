@@ -7,7 +7,7 @@ import type { InsertOutcome, NewEvent } from '../store/store.ts';
 import { makeWebhookRequest } from '../verify/request.ts';
 import { verifyWebhook } from '../verify/verified.ts';
 import { dedupeKeyFor } from './dedupe-key.ts';
-import type { GroupCommit } from './group-commit.ts';
+import type { GroupCommit } from '../domain/group-commit.ts';
 import { redactHeaders } from './redact.ts';
 import { sendAccepted } from './replies.ts';
 import type { SourceRuntime } from './source-runtime.ts';

@@ -171,6 +171,8 @@ export interface Store {
    * `owner` still holds the lease. False: the lease was lost and nothing was written.
    */
   attemptRecord(params: AttemptRecordParams): Promise<boolean>;
+  /** Several attemptRecord in one transaction (group commit); results in input order. */
+  attemptRecordBatch(params: { items: readonly AttemptRecordParams[] }): Promise<boolean[]>;
   attemptListByDelivery(params: { deliveryId: string }): Promise<Attempt[]>;
   /** Gives back every lease `owner` holds (graceful shutdown). */
   deliveryReleaseLeases(params: { owner: string }): Promise<number>;

@@ -44,6 +44,8 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
   private readonly db: Database.Database;
+  /** Claims, leases and attempt records (see DeliveryQueue for why not fsync'd). */
+  private readonly queueDb: Database.Database;
   private prepared: ReturnType<SqliteStore['prepare']> | undefined;
   private writer: EventWriter | undefined;
   private queueQueries: DeliveryQueue | undefined;
@@ -52,6 +54,9 @@ export class SqliteStore implements Store {
   constructor(options: SqliteStoreOptions) {
     const busyTimeoutMs = options.busyTimeoutMs ?? 2000;
     this.db = openSqlite(options.path, busyTimeoutMs);
+    // ':memory:' databases are per connection: the queue must share the one connection there.
+    this.queueDb = options.path === ':memory:' ? this.db : openSqlite(options.path, busyTimeoutMs);
+    if (this.queueDb !== this.db) this.queueDb.pragma('synchronous = NORMAL');
     if (options.path !== ':memory:') {
       // The checkpoint thread keeps the WAL short; this is only the backstop if it falls behind.
       this.db.pragma('wal_autocheckpoint = 10000');
@@ -175,7 +180,7 @@ export class SqliteStore implements Store {
 
   /** Prepared on first use: the tables exist only after migrate(). */
   private get queue(): DeliveryQueue {
-    this.queueQueries ??= new DeliveryQueue(this.db);
+    this.queueQueries ??= new DeliveryQueue(this.queueDb);
     return this.queueQueries;
   }
 
@@ -184,7 +189,11 @@ export class SqliteStore implements Store {
   }
 
   attemptRecord(params: AttemptRecordParams): Promise<boolean> {
-    return settle(() => this.queue.record(params));
+    return settle(() => this.queue.recordBatch([params])[0] ?? false);
+  }
+
+  attemptRecordBatch(params: { items: readonly AttemptRecordParams[] }): Promise<boolean[]> {
+    return settle(() => this.queue.recordBatch(params.items));
   }
 
   attemptListByDelivery(params: { deliveryId: string }): Promise<Attempt[]> {
@@ -227,6 +236,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.checkpointer?.close();
+    if (this.queueDb.open) this.queueDb.close();
     if (this.db.open) this.db.close();
   }
 }

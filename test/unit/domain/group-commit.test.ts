@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GroupCommit } from '../../../src/ingress/group-commit.ts';
+import { GroupCommit } from '../../../src/domain/group-commit.ts';
 
 describe('GroupCommit', () => {
   it('commits items submitted in the same turn together and answers each after its commit', async () => {

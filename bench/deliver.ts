@@ -1,0 +1,217 @@
+/**
+ * npm run bench:deliver [-- --events 20000 --concurrency 64 --rate 1000 --seconds 5]
+ *
+ * 1. Raw undici: POSTs of the same 1 KiB body to a keep-alive sink (own process), as fast as
+ *    `concurrency` requests in flight allow: the ceiling for any HTTP client here.
+ * 2. Hookgate: `events` events already stored (SQLite, fsync on), then the dispatcher delivers
+ *    them to the same sink: deliveries/s, and the ratio to raw undici.
+ * 3. Latency: a gateway takes signed webhooks at a steady `rate`/s for `seconds`; the sink
+ *    notes each arrival; received→delivered p50/p99.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Agent, request } from 'undici';
+import { buildApp } from '../src/app.ts';
+import { parseConfig } from '../src/config/load.ts';
+import { systemClock } from '../src/domain/clock.ts';
+import { newId } from '../src/domain/ids.ts';
+import { createLogger } from '../src/log.ts';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import type { NewEvent } from '../src/store/store.ts';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '20000' },
+    concurrency: { type: 'string', default: '64' },
+    rate: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '5' },
+  },
+});
+const events = Number(values.events);
+const concurrency = Number(values.concurrency);
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const root = new URL('../', import.meta.url).pathname;
+const body = Buffer.from(JSON.stringify({ order_id: 'bench', pad: 'x'.repeat(1000) }));
+const secret = randomBytes(32).toString('hex');
+
+function startSink(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/sink-server.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      const match = /listening on (http:\/\/[^\s]+)/.exec(d.toString());
+      if (match?.[1]) resolve({ child, url: match[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`sink exited with ${code}`)));
+  });
+}
+
+async function rawUndici(url: string): Promise<number> {
+  const agent = new Agent({ connections: concurrency, keepAliveTimeout: 30_000 });
+  let sent = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (sent < events) {
+        sent++;
+        const res = await request(`${url}/raw`, {
+          method: 'POST',
+          body,
+          dispatcher: agent,
+          headers: { 'content-type': 'application/json' },
+        });
+        await res.body.dump();
+      }
+    }),
+  );
+  const perSecond = events / ((performance.now() - started) / 1000);
+  await agent.close();
+  return perSecond;
+}
+
+function config(sinkUrl: string, dbFile: string, dir: string) {
+  return parseConfig(
+    JSON.stringify({
+      storage: { url: `sqlite:${dbFile}` },
+      delivery: { concurrency, pollInterval: '1s' },
+      sources: [{ name: 'bench', provider: 'generic-hmac', secrets: [secret] }],
+      destinations: [{ name: 'sink', url: `${sinkUrl}/deliver` }],
+      routes: [{ source: 'bench', destination: 'sink' }],
+    }),
+    { file: 'bench', env: {}, dataDir: dir },
+  ).config;
+}
+
+async function hookgateThroughput(sinkUrl: string): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'hookgate-bench-deliver-'));
+  const dbFile = join(dir, 'deliver.db');
+  const store = new SqliteStore({ path: dbFile });
+  await store.migrate();
+  for (let i = 0; i < events; i += 1000) {
+    const batch: NewEvent[] = Array.from({ length: Math.min(1000, events - i) }, () => {
+      const id = newId('evt');
+      return {
+        id,
+        source: 'bench',
+        provider: 'generic-hmac',
+        providerEventId: null,
+        eventType: null,
+        dedupeKey: null,
+        dedupeUntil: 0,
+        requestId: id,
+        clientIp: '127.0.0.1',
+        method: 'POST',
+        url: '/webhooks/bench',
+        headers: { 'content-type': 'application/json' },
+        body,
+        receivedAt: Date.now(),
+        deliveries: [{ id: newId('dlv'), route: 'bench->sink', destination: 'sink' }],
+      };
+    });
+    await store.eventInsertBatch({ events: batch });
+  }
+  const app = buildApp({
+    config: config(sinkUrl, dbFile, dir),
+    store,
+    clock: systemClock,
+    logger: createLogger('warn'),
+  });
+  const started = performance.now();
+  app.dispatcher.start();
+  for (;;) {
+    const counts = await store.deliveryCountByState();
+    if (counts.delivered + counts.dead >= events) {
+      if (counts.dead > 0) throw new Error(`${counts.dead} deliveries went dead`);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const perSecond = events / ((performance.now() - started) / 1000);
+  await app.drain(1000);
+  await store.close();
+  return perSecond;
+}
+
+async function latency(sinkUrl: string): Promise<{ p50: number; p99: number; count: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hookgate-bench-latency-'));
+  const store = new SqliteStore({ path: join(dir, 'latency.db') });
+  await store.migrate();
+  const app = buildApp({
+    config: config(sinkUrl, join(dir, 'latency.db'), dir),
+    store,
+    clock: systemClock,
+    logger: createLogger('warn'),
+  });
+  const address = await app.http.listen({ host: '127.0.0.1', port: 0 });
+  app.dispatcher.start();
+  const agent = new Agent({ connections: 16 });
+  const sentAt = new Map<string, number>();
+  const total = rate * seconds;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    // A steady rate: request i leaves at i / rate seconds.
+    const wait = started + (i * 1000) / rate - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const payload = JSON.stringify({ order_id: `L-${i}`, pad: 'x'.repeat(1000) });
+    const at = performance.timeOrigin + performance.now();
+    inFlight.push(
+      request(`${address}/webhooks/bench`, {
+        method: 'POST',
+        dispatcher: agent,
+        body: payload,
+        headers: {
+          'content-type': 'application/json',
+          'x-signature': createHmac('sha256', secret).update(payload).digest('hex'),
+        },
+      }).then(async (res) => {
+        const json = (await res.body.json()) as { data: { eventId: string } };
+        sentAt.set(json.data.eventId, at);
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  await new Promise((r) => setTimeout(r, 1000));
+  const arrivals = (await (await request(`${sinkUrl}/arrivals`)).body.json()) as Record<
+    string,
+    number
+  >;
+  const latencies = [...sentAt]
+    .flatMap(([id, at]) => (arrivals[id] === undefined ? [] : [arrivals[id] - at]))
+    .sort((a, b) => a - b);
+  await agent.close();
+  await app.drain(1000);
+  await store.close();
+  const pick = (q: number) =>
+    Number(
+      (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN).toFixed(
+        2,
+      ),
+    );
+  return { p50: pick(0.5), p99: pick(0.99), count: latencies.length };
+}
+
+const sink = await startSink();
+try {
+  const raw = await rawUndici(sink.url);
+  const hookgate = await hookgateThroughput(sink.url);
+  const lat = await latency(sink.url);
+  process.stdout.write(
+    [
+      `deliver bench: ${events} events, ${concurrency} in flight, 1 KiB bodies, node ${process.version}`,
+      `raw undici to the sink        ${raw.toFixed(0).padStart(8)} req/s`,
+      `hookgate dispatcher (sqlite)  ${hookgate.toFixed(0).padStart(8)} deliveries/s   ratio ${(hookgate / raw).toFixed(2)}x   (goals >= 10000/s, >= 0.5x)`,
+      `received->delivered at ${rate}/s for ${seconds} s: p50 ${lat.p50} ms, p99 ${lat.p99} ms (${lat.count} events; goal p50 < 5 ms)`,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  sink.child.kill();
+}
