@@ -28,6 +28,7 @@ CREATE TABLE destination_state (
 );
 
 -- Claiming is per destination (its own concurrency, rate limit and breaker).
-CREATE INDEX deliveries_due_by_destination ON deliveries (destination, next_attempt_at)
+-- id is in the index so the claim's ORDER BY next_attempt_at, id reads it in order, unsorted.
+CREATE INDEX deliveries_due_by_destination ON deliveries (destination, next_attempt_at, id)
   WHERE state IN ('pending', 'retry');
 CREATE INDEX deliveries_created ON deliveries (created_at);
