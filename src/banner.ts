@@ -53,6 +53,12 @@ export function startBanner(loaded: LoadedConfig, host: string, port: number): s
       (s) => `  ${s.name.padEnd(20)} ${s.provider.padEnd(18)} POST ${url}/webhooks/${s.name}`,
     ),
   ];
+  if (config.admin.token !== undefined && config.admin.enabled !== false) {
+    lines.push(`Admin API: ${url}/admin (Authorization: Bearer <ADMIN_TOKEN>; docs/operations.md)`);
+  }
+  lines.push(
+    `Destinations (${config.destinations.length}): ${config.destinations.map((d) => d.name).join(', ') || 'none'}; routes: ${config.routes.length}`,
+  );
   if (loaded.generatedSecrets.length > 0) {
     lines.push(
       `Generated secrets (kept in ${loaded.dataDir}/secrets.json): ${loaded.generatedSecrets.join(', ')}`,
