@@ -159,6 +159,7 @@ export function adminRoutes(deps: AdminDeps) {
         name: d.config.name,
         paused: paused.has(d.config.name),
         inFlight: d.inFlight,
+        counts: d.counts,
         breaker: d.breaker?.snapshot(clock.now()) ?? null,
       }));
       return ok(reply, { destinations: list });

@@ -1,6 +1,7 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { DestinationConfig } from '../config/schema.ts';
 import { CircuitBreaker, type TransitionListener } from './circuit-breaker.ts';
+import type { Decision, ErrorClass } from './outcome.ts';
 
 /**
  * One destination's live limits: attempts in flight (concurrency cap), its rate limit
@@ -8,6 +9,17 @@ import { CircuitBreaker, type TransitionListener } from './circuit-breaker.ts';
  */
 export class DestinationRuntime {
   inFlight = 0;
+  /** Attempts by outcome and failed attempts by error class, since start (admin API). */
+  readonly counts = {
+    attempts: 0,
+    delivered: 0,
+    retry: 0,
+    dead: 0,
+    errorClass: { validation: 0, temporary: 0, configuration: 0, unknown: 0 } as Record<
+      ErrorClass,
+      number
+    >,
+  };
   readonly breaker: CircuitBreaker | undefined;
   private readonly limiter: RateLimiterMemory | undefined;
 
@@ -38,6 +50,12 @@ export class DestinationRuntime {
       used === null ? this.limiter.points : Math.max(0, this.limiter.points - used.consumedPoints);
     if (remaining === 0) return { slots: 0, retryInMs: used?.msBeforeNext ?? 1000 };
     return { slots: Math.min(slots, remaining) };
+  }
+
+  count(decision: Decision): void {
+    this.counts.attempts += 1;
+    this.counts[decision.state] += 1;
+    if (decision.state !== 'delivered') this.counts.errorClass[decision.errorClass] += 1;
   }
 
   /** Takes rate tokens for attempts that were claimed. */

@@ -192,6 +192,7 @@ export class Dispatcher {
       now: clock.now(),
       random: this.deps.random ?? Math.random,
     });
+    runtime.count(decision);
     const statusCode = sent.result.kind === 'response' ? sent.result.status : null;
     const error = decision.state === 'delivered' ? null : decision.error;
     const errorClass = decision.state === 'delivered' ? null : decision.errorClass;

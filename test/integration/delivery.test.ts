@@ -285,6 +285,15 @@ describe('delivery to HTTP destinations', () => {
     await gw.app.dispatcher.idle();
     assert.equal((await deliveryOf(eventId)).state, 'delivered');
 
+    const destinations = (await admin('GET', '/admin/destinations')).json().data.destinations;
+    const bad = destinations.find((d: { name: string }) => d.name === 'bad');
+    assert.deepEqual(bad.counts, {
+      attempts: 2,
+      delivered: 1,
+      retry: 0,
+      dead: 1,
+      errorClass: { validation: 1, temporary: 0, configuration: 0, unknown: 0 },
+    });
     const anonymous = await gw.app.http.inject({ method: 'GET', url: '/admin/deliveries' });
     assert.equal(anonymous.statusCode, 401);
     assert.equal(anonymous.json().error.code, 'UNAUTHORIZED');
