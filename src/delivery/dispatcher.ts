@@ -84,16 +84,13 @@ export class Dispatcher {
     }
   }
 
-  /** Attempts in flight now. */
-  get active(): number {
-    return this.total;
-  }
-
   /** Stop claiming, wait for in-flight attempts (up to `timeoutMs`), give back unfinished leases. */
   async stop(timeoutMs: number): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    // A claim under way may still launch attempts: let it finish, then wait for all of them.
+    await this.claiming;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled([...this.running]),
