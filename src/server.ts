@@ -23,6 +23,7 @@ export async function startServer(
   const { config } = loaded;
   const store = openStore(config.storage.url, {
     busyTimeoutMs: config.storage.busyTimeout,
+    poolSize: config.storage.poolSize,
     onWarning: (message) => logger.warn(message),
   });
   await store.migrate();

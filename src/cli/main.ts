@@ -30,7 +30,10 @@ async function serve(): Promise<void> {
 
 async function migrate(): Promise<void> {
   const { config } = loadConfig();
-  const store = openStore(config.storage.url, { busyTimeoutMs: config.storage.busyTimeout });
+  const store = openStore(config.storage.url, {
+    busyTimeoutMs: config.storage.busyTimeout,
+    poolSize: config.storage.poolSize,
+  });
   await store.migrate();
   await store.close();
   process.stdout.write(`migrations applied to ${config.storage.url}\n`);

@@ -128,6 +128,7 @@ export const configSchema = z
         url: z.string().min(1).default('sqlite:./data/hookgate.db'),
         maxBatch: z.number().int().positive().default(1000),
         busyTimeout: duration.prefault('2s'),
+        poolSize: z.number().int().positive().default(10),
       })
       .prefault({}),
     admin: z

@@ -1,3 +1,4 @@
+import { PostgresStore } from './postgres/postgres-store.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
@@ -5,11 +6,15 @@ export class StoreUrlError extends Error {}
 
 /**
  * `sqlite:./data/hookgate.db` (relative to the working directory), `sqlite:/abs/path.db`,
- * `sqlite::memory:`. PostgreSQL URLs are recognised and refused until that engine lands.
+ * `sqlite::memory:`, or `postgres://user@host:5432/db` (pg pool of `poolSize` connections).
  */
 export function openStore(
   url: string,
-  options: { busyTimeoutMs?: number; onWarning?: (message: string) => void } = {},
+  options: {
+    busyTimeoutMs?: number;
+    poolSize?: number;
+    onWarning?: (message: string) => void;
+  } = {},
 ): Store {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
@@ -18,9 +23,7 @@ export function openStore(
     return new SqliteStore({ path, ...options });
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new StoreUrlError(
-      'the PostgreSQL engine is not available in this version; use sqlite:<file>',
-    );
+    return new PostgresStore({ connectionString: url, poolSize: options.poolSize ?? 10 });
   }
   throw new StoreUrlError(`unsupported storage URL scheme: ${url.split(':')[0] ?? ''}`);
 }

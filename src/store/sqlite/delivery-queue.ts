@@ -16,7 +16,7 @@ import {
   type AttemptRow,
   type DeliveryRow,
   type EventRow,
-} from './rows.ts';
+} from '../rows.ts';
 
 /**
  * The delivery queue on SQLite: the deliveries table is the queue, leases mark what a worker

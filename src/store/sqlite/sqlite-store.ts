@@ -18,7 +18,7 @@ import {
   type StoredEvent,
 } from '../store.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
-import { settle, toDelivery, toEvent, type DeliveryRow, type EventRow } from './rows.ts';
+import { settle, toDelivery, toEvent, type DeliveryRow, type EventRow } from '../rows.ts';
 import { openSqlite } from './connection.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { EventWriter } from './event-writer.ts';

@@ -1,5 +1,5 @@
-/** Row shapes of the SQLite schema and their mapping to the Store's types. */
-import type { Attempt, Delivery, DeliveryState, StoredEvent } from '../store.ts';
+/** Row shapes of the schema (same column names on every engine) and their mapping to the Store's types. */
+import type { Attempt, Delivery, DeliveryState, StoredEvent } from './store.ts';
 
 export interface EventRow {
   id: string;

@@ -1,0 +1,415 @@
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { readMigrations } from '../migrations.ts';
+import {
+  toAttempt,
+  toDelivery,
+  toEvent,
+  type AttemptRow,
+  type DeliveryRow,
+  type EventRow,
+} from '../rows.ts';
+import {
+  deliveryStates,
+  type Attempt,
+  type AttemptRecordParams,
+  type ClaimedDelivery,
+  type ClaimParams,
+  type Delivery,
+  type DeliveryFilter,
+  type DeliveryState,
+  type DeliveryView,
+  type InsertOutcome,
+  type NewEvent,
+  type PauseParams,
+  type Store,
+  type StoredEvent,
+} from '../store.ts';
+
+const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
+/** pg_advisory_lock key: two instances starting at once migrate one after the other. */
+const migrationLock = 7_240_911;
+
+// BIGINT (ms timestamps) as numbers: every value we store is far below 2^53.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export interface PostgresStoreOptions {
+  readonly connectionString: string;
+  /** Schema to use (created if missing); tests give each run its own. */
+  readonly schema?: string;
+  readonly poolSize?: number;
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+/** PostgreSQL engine: the same contract as SQLite, with row locks (SKIP LOCKED) for claims. */
+export class PostgresStore implements Store {
+  readonly engine = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private readonly schema: string;
+
+  constructor(options: PostgresStoreOptions) {
+    this.schema = options.schema ?? 'public';
+    if (!/^[a-z_][a-z0-9_]*$/.test(this.schema))
+      throw new Error(`invalid schema name: ${this.schema}`);
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      types,
+      options: `-c search_path=${this.schema}`,
+    });
+    // An idle client's error (database restarted) must not crash the process; queries report it.
+    this.pool.on('error', () => undefined);
+  }
+
+  private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      if (this.schema !== undefined)
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+      await client.query('SELECT pg_advisory_lock($1)', [migrationLock]);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+      );
+      const applied = new Set(
+        (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
+          (r) => r.version,
+        ),
+      );
+      for (const m of readMigrations(migrationsDir)) {
+        if (applied.has(m.version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(m.sql);
+          await client.query(
+            'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+            [m.version, m.name, Date.now()],
+          );
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK');
+          throw err;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [migrationLock]).catch(() => undefined);
+      client.release();
+    }
+  }
+
+  eventInsertBatch(params: { events: readonly NewEvent[] }): Promise<InsertOutcome[]> {
+    return this.tx(async (c) => {
+      const outcomes: InsertOutcome[] = [];
+      for (const e of params.events) outcomes.push(await this.insertOne(c, e));
+      return outcomes;
+    });
+  }
+
+  private async insertOne(c: pg.PoolClient, e: NewEvent): Promise<InsertOutcome> {
+    if (e.dedupeKey !== null) {
+      const won = await c.query(
+        `INSERT INTO event_dedupe (source, dedupe_key, event_id, expires_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (source, dedupe_key) DO UPDATE
+           SET event_id = EXCLUDED.event_id, expires_at = EXCLUDED.expires_at
+           WHERE event_dedupe.expires_at <= $5
+         RETURNING event_id`,
+        [e.source, e.dedupeKey, e.id, e.dedupeUntil, e.receivedAt],
+      );
+      if (won.rowCount === 0) {
+        const counted = await c.query<{ id: string; duplicate_count: number }>(
+          `UPDATE events SET duplicate_count = duplicate_count + 1, last_duplicate_at = $1
+           WHERE id = (SELECT event_id FROM event_dedupe WHERE source = $2 AND dedupe_key = $3)
+           RETURNING id, duplicate_count`,
+          [e.receivedAt, e.source, e.dedupeKey],
+        );
+        const row = counted.rows[0];
+        if (row)
+          return { status: 'duplicate', eventId: row.id, duplicateCount: row.duplicate_count };
+      }
+    }
+    await c.query(
+      `INSERT INTO events (id, source, provider, provider_event_id, event_type, request_id, client_ip,
+         method, url, headers, body, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        e.id,
+        e.source,
+        e.provider,
+        e.providerEventId,
+        e.eventType,
+        e.requestId,
+        e.clientIp,
+        e.method,
+        e.url,
+        JSON.stringify(e.headers),
+        e.body,
+        e.receivedAt,
+      ],
+    );
+    for (const d of e.deliveries) {
+      await c.query(
+        `INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'pending', $5, $5, $5)`,
+        [d.id, e.id, d.route, d.destination, e.receivedAt],
+      );
+    }
+    return { status: 'stored', eventId: e.id };
+  }
+
+  async eventGet(params: { id: string }): Promise<StoredEvent | undefined> {
+    const { rows } = await this.pool.query<EventRow>('SELECT * FROM events WHERE id = $1', [
+      params.id,
+    ]);
+    return rows[0] && toEvent(rows[0]);
+  }
+
+  async eventList(params: {
+    source?: string;
+    limit: number;
+    before?: string;
+  }): Promise<StoredEvent[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (params.source !== undefined) where.push(`source = $${args.push(params.source)}`);
+    if (params.before !== undefined) where.push(`id < $${args.push(params.before)}`);
+    const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${args.push(params.limit)}`;
+    return (await this.pool.query<EventRow>(sql, args)).rows.map(toEvent);
+  }
+
+  async eventCount(params: { source?: string }): Promise<number> {
+    const { rows } =
+      params.source === undefined
+        ? await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')
+        : await this.pool.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM events WHERE source = $1',
+            [params.source],
+          );
+    return rows[0]?.n ?? 0;
+  }
+
+  async deliveryListByEvent(params: { eventId: string }): Promise<Delivery[]> {
+    const { rows } = await this.pool.query<DeliveryRow>(
+      'SELECT * FROM deliveries WHERE event_id = $1 ORDER BY id',
+      [params.eventId],
+    );
+    return rows.map(toDelivery);
+  }
+
+  async deliveryCountByState(): Promise<Record<DeliveryState, number>> {
+    const counts = Object.fromEntries(deliveryStates.map((s) => [s, 0])) as Record<
+      DeliveryState,
+      number
+    >;
+    const { rows } = await this.pool.query<{ state: DeliveryState; n: number }>(
+      'SELECT state, count(*)::int AS n FROM deliveries GROUP BY state',
+    );
+    for (const r of rows) counts[r.state] = r.n;
+    return counts;
+  }
+
+  async deliveryClaimDue(p: ClaimParams): Promise<ClaimedDelivery[]> {
+    // SKIP LOCKED: instances claiming at once take different rows instead of waiting.
+    const { rows } = await this.pool.query<DeliveryRow>(
+      `UPDATE deliveries SET lease_owner = $1, lease_until = $2
+       WHERE id IN (
+         SELECT id FROM deliveries
+         WHERE destination = $3 AND state IN ('pending', 'retry') AND next_attempt_at <= $4
+           AND (lease_until IS NULL OR lease_until <= $4)
+           AND NOT EXISTS (SELECT 1 FROM destination_state s WHERE s.destination = $3 AND s.paused)
+         ORDER BY next_attempt_at, id LIMIT $5
+         FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [p.owner, p.leaseUntil, p.destination, p.now, p.limit],
+    );
+    if (rows.length === 0) return [];
+    const events = await this.pool.query<EventRow>('SELECT * FROM events WHERE id = ANY($1)', [
+      rows.map((r) => r.event_id),
+    ]);
+    const byId = new Map(events.rows.map((e) => [e.id, toEvent(e)]));
+    return rows
+      .sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id.localeCompare(b.id))
+      .flatMap((row) => {
+        const event = byId.get(row.event_id);
+        return event ? [{ delivery: toDelivery(row), event }] : [];
+      });
+  }
+
+  async attemptRecord(params: AttemptRecordParams): Promise<boolean> {
+    return (await this.attemptRecordBatch({ items: [params] }))[0] ?? false;
+  }
+
+  attemptRecordBatch(params: { items: readonly AttemptRecordParams[] }): Promise<boolean[]> {
+    return this.tx(async (c) => {
+      const results: boolean[] = [];
+      for (const p of params.items) results.push(await recordOne(c, p));
+      return results;
+    });
+  }
+
+  async attemptListByDelivery(params: { deliveryId: string }): Promise<Attempt[]> {
+    const { rows } = await this.pool.query<AttemptRow>(
+      'SELECT * FROM attempts WHERE delivery_id = $1 ORDER BY number',
+      [params.deliveryId],
+    );
+    return rows.map(toAttempt);
+  }
+
+  async deliveryReleaseLeases(params: { owner: string }): Promise<number> {
+    const r = await this.pool.query(
+      'UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1',
+      [params.owner],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  destinationSetPaused(p: PauseParams): Promise<void> {
+    return this.tx(async (c) => {
+      await c.query(
+        `INSERT INTO destination_state (destination, paused, reason, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (destination) DO UPDATE SET paused = EXCLUDED.paused, reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at`,
+        [p.destination, p.paused, p.reason, p.now],
+      );
+      if (p.paused) {
+        await c.query(
+          `UPDATE deliveries SET state = 'held', updated_at = $1
+           WHERE destination = $2 AND state IN ('pending', 'retry') AND lease_owner IS NULL`,
+          [p.now, p.destination],
+        );
+      } else {
+        await c.query(
+          `UPDATE deliveries SET state = 'pending', next_attempt_at = $1, updated_at = $1 WHERE destination = $2 AND state = 'held'`,
+          [p.now, p.destination],
+        );
+      }
+    });
+  }
+
+  async destinationPausedList(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ destination: string }>(
+      'SELECT destination FROM destination_state WHERE paused ORDER BY destination',
+    );
+    return rows.map((r) => r.destination);
+  }
+
+  async deliveryList(
+    p: DeliveryFilter & { limit: number; before?: string | undefined },
+  ): Promise<DeliveryView[]> {
+    const { where, args } = filterSql(p);
+    if (p.before !== undefined) where.push(`d.id < $${args.push(p.before)}`);
+    const sql = `SELECT d.*, e.source AS source, e.event_type AS event_type FROM deliveries d
+      JOIN events e ON e.id = d.event_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY d.id DESC LIMIT $${args.push(p.limit)}`;
+    const { rows } = await this.pool.query<
+      DeliveryRow & { source: string; event_type: string | null }
+    >(sql, args);
+    return rows.map((r) => ({ ...toDelivery(r), source: r.source, eventType: r.event_type }));
+  }
+
+  async deliveryGet(params: { id: string }): Promise<Delivery | undefined> {
+    const { rows } = await this.pool.query<DeliveryRow>('SELECT * FROM deliveries WHERE id = $1', [
+      params.id,
+    ]);
+    return rows[0] && toDelivery(rows[0]);
+  }
+
+  async deliveryRequeue(
+    p: { now: number } & ({ id: string } | { filter: DeliveryFilter }),
+  ): Promise<number> {
+    const set = `state = 'pending', next_attempt_at = $1, updated_at = $1, attempt_base = attempts, dead_reason = NULL`;
+    if ('id' in p) {
+      const r = await this.pool.query(
+        `UPDATE deliveries SET ${set} WHERE id = $2 AND state IN ('dead', 'retry', 'held', 'pending') AND lease_owner IS NULL`,
+        [p.now, p.id],
+      );
+      return r.rowCount ?? 0;
+    }
+    const { where, args } = filterSql({ ...p.filter, state: p.filter.state ?? 'dead' }, [p.now]);
+    const r = await this.pool.query(
+      `UPDATE deliveries SET ${set} WHERE lease_owner IS NULL AND state <> 'delivered' AND id IN (
+         SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id WHERE ${where.join(' AND ')})`,
+      args,
+    );
+    return r.rowCount ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+async function recordOne(c: Queryable, p: AttemptRecordParams): Promise<boolean> {
+  const { attempt: a, outcome: o } = p;
+  const inserted = await c.query(
+    `INSERT INTO attempts (id, delivery_id, number, worker, started_at, duration_ms, status_code,
+       response_body, error, error_class, outcome)
+     SELECT $1, id, attempts + 1, $2, $3, $4, $5, $6, $7, $8, $9
+     FROM deliveries WHERE id = $10 AND lease_owner = $2
+     FOR UPDATE`,
+    [
+      a.id,
+      p.owner,
+      a.startedAt,
+      a.durationMs,
+      a.statusCode,
+      a.responseBody,
+      a.error,
+      a.errorClass,
+      o.state,
+      p.deliveryId,
+    ],
+  );
+  if (inserted.rowCount === 0) return false;
+  await c.query(
+    `UPDATE deliveries SET state = $1, next_attempt_at = $2, last_error = $3, error_class = $4,
+       dead_reason = $5, attempts = attempts + 1, updated_at = $6, lease_owner = NULL, lease_until = NULL
+     WHERE id = $7`,
+    [
+      o.state,
+      o.nextAttemptAt,
+      o.lastError,
+      o.errorClass,
+      o.deadReason,
+      a.startedAt + a.durationMs,
+      p.deliveryId,
+    ],
+  );
+  return true;
+}
+
+/** WHERE clauses over deliveries `d` joined with events `e`; placeholders continue after `args`. */
+function filterSql(f: DeliveryFilter, args: unknown[] = []): { where: string[]; args: unknown[] } {
+  const where: string[] = [];
+  const add = (clause: string, value: string | number | undefined) => {
+    if (value !== undefined) where.push(clause.replace('?', `$${args.push(value)}`));
+  };
+  add('d.state = ?', f.state);
+  add('e.source = ?', f.source);
+  add('d.destination = ?', f.destination);
+  add('d.created_at >= ?', f.since);
+  add('d.created_at < ?', f.until);
+  return { where, args };
+}
