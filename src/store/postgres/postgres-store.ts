@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { deliveryFilterSql } from '../delivery-filter.ts';
 import { readMigrations } from '../migrations.ts';
 import {
   toAttempt,
@@ -314,7 +315,7 @@ export class PostgresStore implements Store {
   async deliveryList(
     p: DeliveryFilter & { limit: number; before?: string | undefined },
   ): Promise<DeliveryView[]> {
-    const { where, args } = filterSql(p);
+    const { where, args } = deliveryFilterSql(p, (n) => `$${n}`);
     if (p.before !== undefined) where.push(`d.id < $${args.push(p.before)}`);
     const sql = `SELECT d.*, e.source AS source, e.event_type AS event_type FROM deliveries d
       JOIN events e ON e.id = d.event_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -343,7 +344,11 @@ export class PostgresStore implements Store {
       );
       return r.rowCount ?? 0;
     }
-    const { where, args } = filterSql({ ...p.filter, state: p.filter.state ?? 'dead' }, [p.now]);
+    const { where, args } = deliveryFilterSql(
+      { ...p.filter, state: p.filter.state ?? 'dead' },
+      (n) => `$${n}`,
+      [p.now],
+    );
     const r = await this.pool.query(
       `UPDATE deliveries SET ${set} WHERE lease_owner IS NULL AND state <> 'delivered' AND id IN (
          SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id WHERE ${where.join(' AND ')})`,
@@ -398,18 +403,4 @@ async function recordOne(c: Queryable, p: AttemptRecordParams): Promise<boolean>
     ],
   );
   return true;
-}
-
-/** WHERE clauses over deliveries `d` joined with events `e`; placeholders continue after `args`. */
-function filterSql(f: DeliveryFilter, args: unknown[] = []): { where: string[]; args: unknown[] } {
-  const where: string[] = [];
-  const add = (clause: string, value: string | number | undefined) => {
-    if (value !== undefined) where.push(clause.replace('?', `$${args.push(value)}`));
-  };
-  add('d.state = ?', f.state);
-  add('e.source = ?', f.source);
-  add('d.destination = ?', f.destination);
-  add('d.created_at >= ?', f.since);
-  add('d.created_at < ?', f.until);
-  return { where, args };
 }

@@ -9,6 +9,7 @@ import type {
   DeliveryView,
   PauseParams,
 } from '../store.ts';
+import { deliveryFilterSql } from '../delivery-filter.ts';
 import {
   toAttempt,
   toDelivery,
@@ -181,7 +182,7 @@ export class DeliveryQueue {
   }
 
   list(p: DeliveryFilter & { limit: number; before?: string | undefined }): DeliveryView[] {
-    const { where, args } = filterSql(p);
+    const { where, args } = deliveryFilterSql(p, () => '?');
     if (p.before !== undefined) {
       where.push('d.id < ?');
       args.push(p.before);
@@ -199,7 +200,10 @@ export class DeliveryQueue {
 
   requeue(p: { now: number } & ({ id: string } | { filter: DeliveryFilter })): number {
     if ('id' in p) return this.requeueOne.run(p.now, p.now, p.id).changes;
-    const { where, args } = filterSql({ ...p.filter, state: p.filter.state ?? 'dead' });
+    const { where, args } = deliveryFilterSql(
+      { ...p.filter, state: p.filter.state ?? 'dead' },
+      () => '?',
+    );
     const sql = `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?,
         attempt_base = attempts, dead_reason = NULL
       WHERE lease_owner IS NULL AND state != 'delivered' AND id IN (
@@ -210,21 +214,4 @@ export class DeliveryQueue {
   paused(): string[] {
     return this.pausedList.all().map((r) => r.destination);
   }
-}
-
-/** WHERE clauses over deliveries `d` joined with events `e`. */
-function filterSql(f: DeliveryFilter): { where: string[]; args: (string | number)[] } {
-  const where: string[] = [];
-  const args: (string | number)[] = [];
-  const add = (clause: string, value: string | number | undefined) => {
-    if (value === undefined) return;
-    where.push(clause);
-    args.push(value);
-  };
-  add('d.state = ?', f.state);
-  add('e.source = ?', f.source);
-  add('d.destination = ?', f.destination);
-  add('d.created_at >= ?', f.since);
-  add('d.created_at < ?', f.until);
-  return { where, args };
 }
