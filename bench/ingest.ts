@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import pg from 'pg';
+import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 
 const { values } = parseArgs({
@@ -24,8 +26,10 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
   },
 });
-if (values.store !== 'sqlite')
-  throw new Error(`--store ${values.store}: only sqlite is available in this version`);
+if (values.store !== 'sqlite' && values.store !== 'postgres') {
+  throw new Error(`--store ${values.store}: use sqlite or postgres`);
+}
+const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const root = new URL('../', import.meta.url).pathname;
@@ -94,14 +98,29 @@ async function drive(name: string, url: string, path: string): Promise<Result> {
   };
 }
 
+async function sql(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  await client.query(text);
+  await client.end();
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hookgate-bench-'));
   const dbFile = join(dir, 'bench.db');
+  // PostgreSQL: a schema of its own for this run, dropped at the end.
+  const schema = `hg_bench_${process.pid}`;
+  if (values.store === 'postgres') await sql(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  const dropSchema = () => sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  const storageUrl =
+    values.store === 'postgres'
+      ? `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`
+      : `sqlite:${dbFile}`;
   const configFile = join(dir, 'hookgate.yaml');
   writeFileSync(
     configFile,
     JSON.stringify({
-      storage: { url: `sqlite:${dbFile}` },
+      storage: { url: storageUrl },
       logging: { level: 'warn' },
       sources: [
         {
@@ -125,13 +144,17 @@ async function main(): Promise<void> {
     PORT: '0',
     HOST: '127.0.0.1',
   });
-  const hookgate = await drive('hookgate (sqlite, fsync)', gateway.url, '/webhooks/bench');
+  const hookgate = await drive(`hookgate (${values.store})`, gateway.url, '/webhooks/bench');
   gateway.child.kill('SIGTERM');
   await new Promise((r) => gateway.child.once('exit', r));
 
-  const store = new SqliteStore({ path: dbFile });
+  const store =
+    values.store === 'postgres'
+      ? new PostgresStore({ connectionString: postgresUrl, schema })
+      : new SqliteStore({ path: dbFile });
   const stored = await store.eventCount({ source: 'bench' });
   await store.close();
+  if (values.store === 'postgres') await dropSchema();
 
   const row = (r: Result) =>
     `${r.name.padEnd(26)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   2xx ${r.ok}   errors ${r.errors}`;
