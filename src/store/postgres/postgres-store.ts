@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { deliveryFilterSql } from '../delivery-filter.ts';
 import { readMigrations } from '../migrations.ts';
+import { insertEventBatch } from './batch-insert.ts';
 import {
   toAttempt,
   toDelivery,
@@ -119,62 +120,7 @@ export class PostgresStore implements Store {
   }
 
   eventInsertBatch(params: { events: readonly NewEvent[] }): Promise<InsertOutcome[]> {
-    return this.tx(async (c) => {
-      const outcomes: InsertOutcome[] = [];
-      for (const e of params.events) outcomes.push(await this.insertOne(c, e));
-      return outcomes;
-    });
-  }
-
-  private async insertOne(c: pg.PoolClient, e: NewEvent): Promise<InsertOutcome> {
-    if (e.dedupeKey !== null) {
-      const won = await c.query(
-        `INSERT INTO event_dedupe (source, dedupe_key, event_id, expires_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (source, dedupe_key) DO UPDATE
-           SET event_id = EXCLUDED.event_id, expires_at = EXCLUDED.expires_at
-           WHERE event_dedupe.expires_at <= $5
-         RETURNING event_id`,
-        [e.source, e.dedupeKey, e.id, e.dedupeUntil, e.receivedAt],
-      );
-      if (won.rowCount === 0) {
-        const counted = await c.query<{ id: string; duplicate_count: number }>(
-          `UPDATE events SET duplicate_count = duplicate_count + 1, last_duplicate_at = $1
-           WHERE id = (SELECT event_id FROM event_dedupe WHERE source = $2 AND dedupe_key = $3)
-           RETURNING id, duplicate_count`,
-          [e.receivedAt, e.source, e.dedupeKey],
-        );
-        const row = counted.rows[0];
-        if (row)
-          return { status: 'duplicate', eventId: row.id, duplicateCount: row.duplicate_count };
-      }
-    }
-    await c.query(
-      `INSERT INTO events (id, source, provider, provider_event_id, event_type, request_id, client_ip,
-         method, url, headers, body, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [
-        e.id,
-        e.source,
-        e.provider,
-        e.providerEventId,
-        e.eventType,
-        e.requestId,
-        e.clientIp,
-        e.method,
-        e.url,
-        JSON.stringify(e.headers),
-        e.body,
-        e.receivedAt,
-      ],
-    );
-    for (const d of e.deliveries) {
-      await c.query(
-        `INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'pending', $5, $5, $5)`,
-        [d.id, e.id, d.route, d.destination, e.receivedAt],
-      );
-    }
-    return { status: 'stored', eventId: e.id };
+    return this.tx((c) => insertEventBatch(c, params.events));
   }
 
   async eventGet(params: { id: string }): Promise<StoredEvent | undefined> {
