@@ -172,11 +172,8 @@ export class Dispatcher {
     const { logger, store, clock } = this.deps;
     const destination = runtime.config;
     const startedAt = clock.now();
-    const log = logger.child({
-      requestId: event.requestId,
-      eventId: event.id,
-      deliveryId: delivery.id,
-    });
+    // Plain bindings, not logger.child(): a child logger per attempt costs even when nothing is logged.
+    const ids = { requestId: event.requestId, eventId: event.id, deliveryId: delivery.id };
     const sent = await this.deps.sender.send(destination, event, startedAt);
     runtime.breaker?.onResult(clock.now(), countsAgainstDestination(sent.result));
     const number = delivery.attempts + 1;
@@ -214,23 +211,27 @@ export class Dispatcher {
       },
     });
     if (!recorded) {
-      log.warn('lease lost before the attempt was recorded; another worker owns this delivery now');
+      logger.warn(
+        ids,
+        'lease lost before the attempt was recorded; another worker owns this delivery now',
+      );
       return;
     }
     const fields = {
+      ...ids,
       destination: destination.name,
       attempt: number,
       status: statusCode,
       durationMs: sent.durationMs,
     };
-    if (decision.state === 'delivered') log.info(fields, 'delivered');
+    if (decision.state === 'delivered') logger.info(fields, 'delivered');
     else if (decision.state === 'retry')
-      log.warn(
+      logger.warn(
         { ...fields, error, nextAttemptAt: decision.nextAttemptAt },
         'attempt failed; will retry',
       );
     else {
-      log.error({ ...fields, error, reason: decision.reason }, 'delivery dead');
+      logger.error({ ...fields, error, reason: decision.reason }, 'delivery dead');
       if (decision.pauseDestination) {
         await store.destinationSetPaused({
           destination: destination.name,
@@ -238,7 +239,10 @@ export class Dispatcher {
           reason: '410 Gone',
           now: clock.now(),
         });
-        log.warn({ destination: destination.name }, 'destination paused: it answered 410 Gone');
+        logger.warn(
+          { ...ids, destination: destination.name },
+          'destination paused: it answered 410 Gone',
+        );
       }
     }
   }

@@ -1,7 +1,7 @@
 /** Header names whose values are credentials: never stored, never logged. */
 const sensitive = /authorization|cookie|signature|token|secret|api-?key|password/i;
 
-export const redactedValue = '[redacted]';
+const redactedValue = '[redacted]';
 
 /**
  * Copies headers for storage with credential values replaced. `extra` names the source's own

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
@@ -63,4 +64,12 @@ export async function spawnGateway(
     });
   });
   return { child, url, output: () => out, exited };
+}
+
+/** Headers of a JSON body signed the generic-HMAC way (hex HMAC-SHA256 in x-signature). */
+export function signedJsonHeaders(secret: string, body: string): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'x-signature': createHmac('sha256', secret).update(body).digest('hex'),
+  };
 }

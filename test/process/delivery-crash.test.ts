@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { request } from 'undici';
 import { tempDir } from '../helpers/gateway.ts';
-import { spawnGateway, writeConfig } from '../helpers/process.ts';
+import { signedJsonHeaders, spawnGateway, writeConfig } from '../helpers/process.ts';
 import { eventually, Receiver } from '../helpers/receiver.ts';
 
 const secret = randomBytes(32).toString('hex');
@@ -30,10 +30,7 @@ describe('delivery across a crash', () => {
         const body = JSON.stringify({ order_id: `O-${i}`, pad: 'x'.repeat(200) });
         const res = await request(`${gateway.url}/webhooks/orders`, {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-signature': createHmac('sha256', secret).update(body).digest('hex'),
-          },
+          headers: signedJsonHeaders(secret, body),
           body,
         });
         const json = (await res.body.json()) as { data?: { eventId: string } };

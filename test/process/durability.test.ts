@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Pool } from 'undici';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { tempDir } from '../helpers/gateway.ts';
-import { spawnGateway, writeConfig } from '../helpers/process.ts';
+import { signedJsonHeaders, spawnGateway, writeConfig } from '../helpers/process.ts';
 
 const secret = randomBytes(32).toString('hex');
 
@@ -38,10 +38,7 @@ function load(url: string, connections: number) {
         const res = await pool.request({
           method: 'POST',
           path: '/webhooks/load',
-          headers: {
-            'content-type': 'application/json',
-            'x-signature': createHmac('sha256', secret).update(body).digest('hex'),
-          },
+          headers: signedJsonHeaders(secret, body),
           body,
         });
         const text = await res.body.text();

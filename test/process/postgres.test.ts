@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { request } from 'undici';
 import { tempDir } from '../helpers/gateway.ts';
 import { postgresSkipReason, postgresUrl, testSchema } from '../helpers/postgres.ts';
-import { spawnGateway, writeConfig } from '../helpers/process.ts';
+import { signedJsonHeaders, spawnGateway, writeConfig } from '../helpers/process.ts';
 import { eventually, Receiver } from '../helpers/receiver.ts';
 
 const skip = await postgresSkipReason();
@@ -41,10 +41,7 @@ describe('gateway on PostgreSQL', { skip }, () => {
       const send = async () => {
         const res = await request(`${gateway.url}/webhooks/orders`, {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-signature': createHmac('sha256', secret).update(body).digest('hex'),
-          },
+          headers: signedJsonHeaders(secret, body),
           body,
         });
         return {
