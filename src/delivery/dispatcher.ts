@@ -4,7 +4,12 @@ import type { Config } from '../config/schema.ts';
 import type { Clock } from '../domain/clock.ts';
 import { newId } from '../domain/ids.ts';
 import { GroupCommit } from '../domain/group-commit.ts';
-import type { AttemptRecordParams, ClaimedDelivery, Store } from '../store/store.ts';
+import type {
+  AttemptRecordParams,
+  ClaimedDelivery,
+  DueListener,
+  Store,
+} from '../store/store.ts';
 import type { TransitionListener } from './circuit-breaker.ts';
 import { DestinationRuntime } from './destination-runtime.ts';
 import type { HttpSender } from './http-sender.ts';
@@ -37,6 +42,7 @@ export class Dispatcher {
   private total = 0;
   private timer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  private dueListener: DueListener | undefined;
   private stopped = true;
   private claiming: Promise<void> | undefined;
   private again = false;
@@ -64,6 +70,18 @@ export class Dispatcher {
     this.stopped = false;
     this.timer = setInterval(() => this.wake(), this.deps.config.delivery.pollInterval);
     this.timer.unref();
+    const { logger, config } = this.deps;
+    // Deliveries stored by other instances (PostgreSQL) wake this one at once; polling stays.
+    this.dueListener = this.deps.store.deliveryDueListen({
+      onDue: () => this.wake(),
+      onConnection: (connected, err) =>
+        connected
+          ? logger.info('listening for new deliveries from every instance')
+          : logger.warn(
+              { err, pollIntervalMs: config.delivery.pollInterval },
+              'wake-up channel lost; polling until it is back',
+            ),
+    });
     this.wake();
   }
 
@@ -89,6 +107,7 @@ export class Dispatcher {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.dueListener?.close();
     // A claim under way may still launch attempts: let it finish, then wait for all of them.
     await this.claiming;
     let timer: NodeJS.Timeout | undefined;

@@ -6,7 +6,8 @@ export class StoreUrlError extends Error {}
 
 /**
  * `sqlite:./data/hookgate.db` (relative to the working directory), `sqlite:/abs/path.db`,
- * `sqlite::memory:`, or `postgres://user@host:5432/db` (pg pool of `poolSize` connections).
+ * `sqlite::memory:`, or `postgres://user@host:5432/db[?schema=name]` (pg pool of `poolSize`
+ * connections; tables in `schema`, default public, created if missing).
  */
 export function openStore(
   url: string,
@@ -23,7 +24,14 @@ export function openStore(
     return new SqliteStore({ path, ...options });
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
-    return new PostgresStore({ connectionString: url, poolSize: options.poolSize ?? 10 });
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get('schema') ?? undefined;
+    parsed.searchParams.delete('schema');
+    return new PostgresStore({
+      connectionString: parsed.toString(),
+      poolSize: options.poolSize ?? 10,
+      ...(schema === undefined ? {} : { schema }),
+    });
   }
   throw new StoreUrlError(`unsupported storage URL scheme: ${url.split(':')[0] ?? ''}`);
 }

@@ -144,6 +144,18 @@ export interface PauseParams {
   readonly now: number;
 }
 
+/** Wake-ups for new due work written by any instance (PostgreSQL LISTEN/NOTIFY). */
+export interface DueListenParams {
+  /** Deliveries may have become due (new events, requeue, resume); also after a reconnect. */
+  readonly onDue: () => void;
+  /** The wake-up channel was lost (polling still runs) or is back. */
+  readonly onConnection?: (connected: boolean, err?: Error) => void;
+}
+
+export interface DueListener {
+  close(): Promise<void>;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** Applies the numbered migrations not yet applied. Idempotent. */
@@ -191,6 +203,12 @@ export interface Store {
     params: { now: number } & ({ id: string } | { filter: DeliveryFilter }),
   ): Promise<number>;
   destinationPausedList(): Promise<string[]>;
+  /**
+   * Calls `onDue` when another writer may have made deliveries due. PostgreSQL: LISTEN/NOTIFY,
+   * so a delivery stored by instance A wakes every instance. SQLite serves one process, whose own
+   * commits already wake its dispatcher: the listener never fires.
+   */
+  deliveryDueListen(params: DueListenParams): DueListener;
   /** Throws when the store cannot serve (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

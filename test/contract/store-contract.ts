@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { newId } from '../../src/domain/ids.ts';
 import type { NewEvent, Store } from '../../src/store/store.ts';
 
@@ -455,6 +456,63 @@ export function storeContract(
         'delivered is final',
       );
     });
+
+    it(
+      'wakes listeners when deliveries become due: new events, requeues, resumed destinations',
+      {
+        skip:
+          engine === 'sqlite'
+            ? 'SQLite serves one process, whose commits wake its own dispatcher: no channel'
+            : false,
+      },
+      async () => {
+        let woken = 0;
+        let connected = false;
+        const listener = store.deliveryDueListen({
+          onDue: () => (woken += 1),
+          onConnection: (up) => (connected = up),
+        });
+        try {
+          const waitForWake = async (what: string) => {
+            const from = woken;
+            for (let i = 0; i < 200 && woken === from; i += 1) await sleep(10);
+            assert.ok(woken > from, `no wake-up after ${what}`);
+          };
+          await waitForWake('connecting');
+          assert.equal(connected, true);
+          const e = makeEvent({
+            source: 'wake',
+            dedupeKey: null,
+            deliveries: [{ id: newId('dlv'), route: 'w', destination: 'wake-dest' }],
+          });
+          await Promise.all([store.eventInsertBatch({ events: [e] }), waitForWake('an insert')]);
+          const id = e.deliveries[0]?.id as string;
+          await Promise.all([store.deliveryRequeue({ now: t0, id }), waitForWake('a requeue')]);
+          await store.destinationSetPaused({
+            destination: 'wake-dest',
+            paused: true,
+            reason: 'test',
+            now: t0,
+          });
+          await Promise.all([
+            store.destinationSetPaused({
+              destination: 'wake-dest',
+              paused: false,
+              reason: null,
+              now: t0,
+            }),
+            waitForWake('a resume'),
+          ]);
+          // An event without deliveries makes nothing due: no wake-up.
+          const before = woken;
+          await store.eventInsertBatch({ events: [makeEvent({ source: 'wake', dedupeKey: null })] });
+          await sleep(100);
+          assert.equal(woken, before);
+        } finally {
+          await listener.close();
+        }
+      },
+    );
 
     it('lists newest first and pages with `before`', async () => {
       const events = [0, 1, 2, 3, 4].map(() => makeEvent({ source: 'list' }));

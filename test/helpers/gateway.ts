@@ -5,15 +5,19 @@ import { buildApp, type HookgateApp } from '../../src/app.ts';
 import { parseConfig, type LoadedConfig } from '../../src/config/load.ts';
 import { ManualClock, type Clock } from '../../src/domain/clock.ts';
 import { createLogger } from '../../src/log.ts';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { postgresSkipReason, postgresUrl, testSchema } from './postgres.ts';
 
 export const testNow = Date.UTC(2026, 10, 23, 12, 0, 0);
 
 export interface TestGateway {
   readonly app: HookgateApp;
-  readonly store: SqliteStore;
+  readonly store: Store;
   readonly clock: Clock;
   readonly loaded: LoadedConfig;
+  /** The SQLite file (sqlite engine only). */
   readonly dbFile: string;
   /** Every log line written, parsed. */
   readonly logs: string[];
@@ -24,16 +28,31 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'hookgate-test-'));
 }
 
-/** A gateway on a real SQLite file in a temp folder, driven with inject(); nothing listens. */
+export type TestEngine = 'sqlite' | 'postgres';
+export const testEngines: readonly TestEngine[] = ['sqlite', 'postgres'];
+
+/** Why an engine's suite is skipped here (PostgreSQL down outside CI), or false. */
+export function engineSkipReason(engine: TestEngine): Promise<string | false> {
+  return engine === 'postgres' ? postgresSkipReason() : Promise.resolve(false);
+}
+
+/**
+ * A gateway driven with inject() (nothing listens) on a real store: a SQLite file in a temp
+ * folder, or a PostgreSQL schema of its own (dropped at close).
+ */
 export async function startTestGateway(
   config: object,
   env: Record<string, string> = {},
   clock: Clock = new ManualClock(testNow),
+  engine: TestEngine = 'sqlite',
 ): Promise<TestGateway> {
   const dir = tempDir();
   const loaded = parseConfig(JSON.stringify(config), { file: 'test.yaml', env, dataDir: dir });
   const dbFile = join(dir, 'hookgate.db');
-  const store = new SqliteStore({ path: dbFile, busyTimeoutMs: loaded.config.storage.busyTimeout });
+  const schema = engine === 'postgres' ? testSchema() : undefined;
+  const store: Store = schema
+    ? new PostgresStore({ connectionString: postgresUrl, schema: schema.name, poolSize: 4 })
+    : new SqliteStore({ path: dbFile, busyTimeoutMs: loaded.config.storage.busyTimeout });
   await store.migrate();
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
@@ -49,6 +68,7 @@ export async function startTestGateway(
     async close() {
       await app.drain();
       await store.close();
+      await schema?.drop();
     },
   };
 }

@@ -15,10 +15,6 @@ const secret = randomBytes(32).toString('hex');
 
 describe('gateway on PostgreSQL', { skip }, () => {
   it('DATABASE_URL=postgres://… migrates, stores before the 200, deduplicates and delivers', async () => {
-    const setup = new pg.Client({ connectionString: postgresUrl });
-    await setup.connect();
-    await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema.name}`);
-    await setup.end();
     const receiver = new Receiver();
     const url = await receiver.listen();
     const dir = tempDir();
@@ -34,8 +30,9 @@ describe('gateway on PostgreSQL', { skip }, () => {
       destinations: [{ name: 'backend', url: `${url}/orders` }],
       routes: [{ source: 'orders', destination: 'backend' }],
     });
-    const databaseUrl = `${postgresUrl}?options=${encodeURIComponent(`-c search_path=${schema.name}`)}`;
-    const gateway = await spawnGateway(file, dir, { DATABASE_URL: databaseUrl });
+    const gateway = await spawnGateway(file, dir, {
+      DATABASE_URL: `${postgresUrl}?schema=${schema.name}`,
+    });
     try {
       const body = JSON.stringify({ order_id: 'PG-1' });
       const send = async () => {
@@ -53,7 +50,10 @@ describe('gateway on PostgreSQL', { skip }, () => {
       const second = await send();
       assert.equal(first.status, 200);
       assert.equal(second.json.data.duplicate, true);
-      const check = new pg.Client({ connectionString: databaseUrl });
+      const check = new pg.Client({
+        connectionString: postgresUrl,
+        options: `-c search_path=${schema.name}`,
+      });
       await check.connect();
       try {
         // The receiver answers before the attempt is recorded: wait for the record, not the request.

@@ -4,11 +4,13 @@ import type { InsertOutcome, NewEvent } from '../store.ts';
 /**
  * Inserts a batch of events in a handful of statements (unnest arrays), not several per event:
  * claim dedupe keys, read the owners of keys already taken, insert the new events and their
- * deliveries, count the duplicates. Runs inside the caller's transaction.
+ * deliveries, count the duplicates. Runs inside the caller's transaction. New deliveries NOTIFY
+ * `channel` (sent at commit) so every instance's dispatcher wakes, in the same statement.
  */
 export async function insertEventBatch(
   c: pg.PoolClient,
   events: readonly NewEvent[],
+  channel: string,
 ): Promise<InsertOutcome[]> {
   const keyOf = (e: NewEvent) => `${e.source}\u0000${e.dedupeKey}`;
   // Within the batch, the first event with a key speaks for it; later ones are its duplicates.
@@ -74,15 +76,19 @@ export async function insertEventBatch(
     );
     if (deliveries.length > 0) {
       await c.query(
-        `INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at, created_at, updated_at)
-         SELECT id, event_id, route, destination, 'pending', at, at, at
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS v(id, event_id, route, destination, at)`,
+        `WITH inserted AS (
+           INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at, created_at, updated_at)
+           SELECT id, event_id, route, destination, 'pending', at, at, at
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS v(id, event_id, route, destination, at)
+           RETURNING destination)
+         SELECT pg_notify($6, string_agg(DISTINCT destination, ',')) FROM inserted`,
         [
           deliveries.map((d) => d.id),
           deliveries.map((d) => d.eventId),
           deliveries.map((d) => d.route),
           deliveries.map((d) => d.destination),
           deliveries.map((d) => d.at),
+          channel,
         ],
       );
     }

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { deliveryFilterSql } from '../delivery-filter.ts';
 import { readMigrations } from '../migrations.ts';
 import { insertEventBatch } from './batch-insert.ts';
+import { listenForDue } from './due-listener.ts';
 import {
   toAttempt,
   toDelivery,
@@ -21,6 +22,8 @@ import {
   type DeliveryFilter,
   type DeliveryState,
   type DeliveryView,
+  type DueListener,
+  type DueListenParams,
   type InsertOutcome,
   type NewEvent,
   type PauseParams,
@@ -54,17 +57,23 @@ export class PostgresStore implements Store {
   readonly engine = 'postgres' as const;
   private readonly pool: pg.Pool;
   private readonly schema: string;
+  private readonly connection: pg.ClientConfig;
+  /** NOTIFY channel for new due deliveries; per schema, so schemas sharing a database stay apart. */
+  private readonly channel: string;
 
   constructor(options: PostgresStoreOptions) {
     this.schema = options.schema ?? 'public';
     if (!/^[a-z_][a-z0-9_]*$/.test(this.schema))
       throw new Error(`invalid schema name: ${this.schema}`);
-    this.pool = new pg.Pool({
+    this.channel = this.schema === 'public' ? 'hookgate_due' : `hookgate_due_${this.schema}`;
+    this.connection = {
       connectionString: options.connectionString,
-      max: options.poolSize ?? 10,
       types,
       options: `-c search_path=${this.schema}`,
-    });
+      // A database that does not answer must fail requests (503), not hold them.
+      connectionTimeoutMillis: 5_000,
+    };
+    this.pool = new pg.Pool({ ...this.connection, max: options.poolSize ?? 10 });
     // An idle client's error (database restarted) must not crash the process; queries report it.
     this.pool.on('error', () => undefined);
   }
@@ -75,12 +84,13 @@ export class PostgresStore implements Store {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
+      client.release();
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
+      // Passing the error destroys the client: after a lost connection it must not be reused.
+      client.release(err as Error);
       throw err;
-    } finally {
-      client.release();
     }
   }
 
@@ -120,7 +130,7 @@ export class PostgresStore implements Store {
   }
 
   eventInsertBatch(params: { events: readonly NewEvent[] }): Promise<InsertOutcome[]> {
-    return this.tx((c) => insertEventBatch(c, params.events));
+    return this.tx((c) => insertEventBatch(c, params.events, this.channel));
   }
 
   async eventGet(params: { id: string }): Promise<StoredEvent | undefined> {
@@ -247,6 +257,7 @@ export class PostgresStore implements Store {
           `UPDATE deliveries SET state = 'pending', next_attempt_at = $1, updated_at = $1 WHERE destination = $2 AND state = 'held'`,
           [p.now, p.destination],
         );
+        await this.notifyDue(c);
       }
     });
   }
@@ -282,6 +293,14 @@ export class PostgresStore implements Store {
   async deliveryRequeue(
     p: { now: number } & ({ id: string } | { filter: DeliveryFilter }),
   ): Promise<number> {
+    const requeued = await this.requeue(p);
+    if (requeued > 0) await this.notifyDue(this.pool);
+    return requeued;
+  }
+
+  private async requeue(
+    p: { now: number } & ({ id: string } | { filter: DeliveryFilter }),
+  ): Promise<number> {
     const set = `state = 'pending', next_attempt_at = $1, updated_at = $1, attempt_base = attempts, dead_reason = NULL`;
     if ('id' in p) {
       const r = await this.pool.query(
@@ -301,6 +320,15 @@ export class PostgresStore implements Store {
       args,
     );
     return r.rowCount ?? 0;
+  }
+
+  /** Wakes every instance's dispatcher (sent at commit when inside a transaction). */
+  private async notifyDue(c: Queryable): Promise<void> {
+    await c.query('SELECT pg_notify($1, $2)', [this.channel, '']);
+  }
+
+  deliveryDueListen(params: DueListenParams): DueListener {
+    return listenForDue(this.connection, this.channel, params);
   }
 
   async ping(): Promise<void> {

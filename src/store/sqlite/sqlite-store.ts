@@ -11,6 +11,7 @@ import {
   type DeliveryFilter,
   type DeliveryState,
   type DeliveryView,
+  type DueListener,
   type InsertOutcome,
   type PauseParams,
   type NewEvent,
@@ -226,6 +227,11 @@ export class SqliteStore implements Store {
 
   destinationPausedList(): Promise<string[]> {
     return settle(() => this.queue.paused());
+  }
+
+  /** One process owns the file and its commits wake its dispatcher directly: nothing to listen to. */
+  deliveryDueListen(): DueListener {
+    return { close: () => Promise.resolve() };
   }
 
   ping(): Promise<void> {
