@@ -4,12 +4,7 @@ import type { Config } from '../config/schema.ts';
 import type { Clock } from '../domain/clock.ts';
 import { newId } from '../domain/ids.ts';
 import { GroupCommit } from '../domain/group-commit.ts';
-import type {
-  AttemptRecordParams,
-  ClaimedDelivery,
-  DueListener,
-  Store,
-} from '../store/store.ts';
+import type { AttemptRecordParams, ClaimedDelivery, DueListener, Store } from '../store/store.ts';
 import type { TransitionListener } from './circuit-breaker.ts';
 import { DestinationRuntime } from './destination-runtime.ts';
 import type { HttpSender } from './http-sender.ts';

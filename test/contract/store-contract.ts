@@ -505,7 +505,9 @@ export function storeContract(
           ]);
           // An event without deliveries makes nothing due: no wake-up.
           const before = woken;
-          await store.eventInsertBatch({ events: [makeEvent({ source: 'wake', dedupeKey: null })] });
+          await store.eventInsertBatch({
+            events: [makeEvent({ source: 'wake', dedupeKey: null })],
+          });
           await sleep(100);
           assert.equal(woken, before);
         } finally {
