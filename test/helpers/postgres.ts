@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import pg from 'pg';
 
 export const postgresUrl =
@@ -33,4 +35,27 @@ export function testSchema(): { name: string; drop: () => Promise<void> } {
       await client.end();
     },
   };
+}
+
+const cluster = () => readdirSync('/etc/postgresql')[0] ?? '15';
+
+/** Stops the local PostgreSQL server (fast: open sessions are cut), as an outage would. */
+export function postgresStop(): void {
+  execFileSync('pg_ctlcluster', [
+    '--skip-systemctl-redirect',
+    cluster(),
+    'main',
+    'stop',
+    '-m',
+    'fast',
+  ]);
+}
+
+/** Starts it again and waits until it accepts connections. */
+export function postgresStart(): void {
+  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', cluster(), 'main', 'start']);
+  execFileSync('sh', [
+    '-c',
+    'for i in $(seq 1 60); do pg_isready -h 127.0.0.1 -q && exit 0; sleep 0.5; done; exit 1',
+  ]);
 }
