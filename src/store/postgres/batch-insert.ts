@@ -1,124 +1,165 @@
 import type pg from 'pg';
 import type { InsertOutcome, NewEvent } from '../store.ts';
 
+type Queryable = pg.Pool | pg.PoolClient;
+
 /**
- * Inserts a batch of events in a handful of statements (unnest arrays), not several per event:
- * claim dedupe keys, read the owners of keys already taken, insert the new events and their
- * deliveries, count the duplicates. Runs inside the caller's transaction. New deliveries NOTIFY
- * `channel` (sent at commit) so every instance's dispatcher wakes, in the same statement.
+ * Claims the dedupe keys, inserts the events that won (and those without a key) with their
+ * deliveries, and NOTIFYs `channel` when deliveries were queued — in ONE statement, so one round
+ * trip and one atomic commit per batch. Data-modifying CTEs see each other only through RETURNING,
+ * which is all that is needed here. `input` holds one event per key (the first of the batch).
+ */
+const insertNewSqlTemplate = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+    $7::text[], $8::text[], $9::text[], $10::text[], BODIES, $11::bigint[], $12::text[],
+    $13::bigint[])
+  AS t(id, source, provider, provider_event_id, event_type, request_id, client_ip, method, url,
+    headers, body, received_at, dedupe_key, dedupe_until)
+),
+won AS (
+  INSERT INTO event_dedupe (source, dedupe_key, event_id, expires_at)
+  SELECT source, dedupe_key, id, dedupe_until FROM input WHERE dedupe_key IS NOT NULL
+  ON CONFLICT (source, dedupe_key) DO UPDATE
+    SET event_id = EXCLUDED.event_id, expires_at = EXCLUDED.expires_at
+    WHERE event_dedupe.expires_at <= $14
+  RETURNING event_id
+),
+stored AS (
+  INSERT INTO events (id, source, provider, provider_event_id, event_type, request_id, client_ip,
+    method, url, headers, body, received_at)
+  SELECT id, source, provider, provider_event_id, event_type, request_id, client_ip, method, url,
+    headers, body, received_at
+  FROM input WHERE dedupe_key IS NULL OR id IN (SELECT event_id FROM won)
+  RETURNING id
+),
+queued AS (
+  INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at, created_at,
+    updated_at)
+  SELECT v.id, v.event_id, v.route, v.destination, 'pending', v.at, v.at, v.at
+  FROM unnest($15::text[], $16::text[], $17::text[], $18::text[], $19::bigint[])
+    AS v(id, event_id, route, destination, at)
+  WHERE v.event_id IN (SELECT id FROM stored)
+  RETURNING destination
+)
+SELECT (SELECT coalesce(array_agg(id), '{}') FROM stored) AS stored,
+  (SELECT pg_notify($20, string_agg(DISTINCT destination, ',')) FROM queued HAVING count(*) > 0)
+    AS notified`;
+
+/**
+ * Counts duplicates on their owners (found through the dedupe table, so owners stored by an
+ * earlier batch or another instance are found too), one statement: the count per key, and the
+ * owner's id and new total back.
+ */
+const countDuplicatesSql = `
+UPDATE events e SET duplicate_count = e.duplicate_count + v.n,
+  last_duplicate_at = greatest(coalesce(e.last_duplicate_at, 0), v.at)
+FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[]) AS v(source, dedupe_key, n, at)
+JOIN event_dedupe d USING (source, dedupe_key)
+WHERE e.id = d.event_id
+RETURNING v.source, v.dedupe_key, e.id, e.duplicate_count`;
+
+/**
+ * Bodies go as one binary parameter each ($21, $22, …): pg sends a Buffer as raw bytes, while a
+ * bytea[] array parameter would be hex text, twice the size, escaped element by element.
+ */
+const insertNewSqlBySize = new Map<number, string>();
+function insertNewSql(size: number): string {
+  let sql = insertNewSqlBySize.get(size);
+  if (sql === undefined) {
+    const params = Array.from({ length: size }, (_, i) => `$${21 + i}::bytea`).join(', ');
+    sql = insertNewSqlTemplate.replace('BODIES', `ARRAY[${params}]::bytea[]`);
+    insertNewSqlBySize.set(size, sql);
+  }
+  return sql;
+}
+
+const keyOf = (e: NewEvent) => `${e.source}\u0000${e.dedupeKey}`;
+
+/**
+ * Stores a batch in one statement when nothing in it is a duplicate (the usual case), and counts
+ * duplicates in a second one. Both are atomic on their own: if the count fails after the insert
+ * committed, the batch is answered 503 and the providers' retries are deduplicated — no loss.
  */
 export async function insertEventBatch(
-  c: pg.PoolClient,
+  db: Queryable,
   events: readonly NewEvent[],
   channel: string,
 ): Promise<InsertOutcome[]> {
-  const keyOf = (e: NewEvent) => `${e.source}\u0000${e.dedupeKey}`;
+  if (events.length === 0) return [];
   // Within the batch, the first event with a key speaks for it; later ones are its duplicates.
   const first = new Map<string, NewEvent>();
-  for (const e of events) if (e.dedupeKey !== null && !first.has(keyOf(e))) first.set(keyOf(e), e);
-  const claimants = [...first.values()];
-
-  const owner = new Map<string, string>();
-  if (claimants.length > 0) {
-    const now = Math.min(...claimants.map((e) => e.receivedAt));
-    const won = await c.query<{ source: string; dedupe_key: string; event_id: string }>(
-      `INSERT INTO event_dedupe (source, dedupe_key, event_id, expires_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
-       ON CONFLICT (source, dedupe_key) DO UPDATE
-         SET event_id = EXCLUDED.event_id, expires_at = EXCLUDED.expires_at
-         WHERE event_dedupe.expires_at <= $5
-       RETURNING source, dedupe_key, event_id`,
-      [
-        claimants.map((e) => e.source),
-        claimants.map((e) => e.dedupeKey),
-        claimants.map((e) => e.id),
-        claimants.map((e) => e.dedupeUntil),
-        now,
-      ],
-    );
-    for (const r of won.rows) owner.set(`${r.source}\u0000${r.dedupe_key}`, r.event_id);
-    const taken = claimants.filter((e) => !owner.has(keyOf(e)));
-    if (taken.length > 0) {
-      const existing = await c.query<{ source: string; dedupe_key: string; event_id: string }>(
-        `SELECT d.source, d.dedupe_key, d.event_id FROM event_dedupe d
-         JOIN unnest($1::text[], $2::text[]) AS k(source, dedupe_key) USING (source, dedupe_key)`,
-        [taken.map((e) => e.source), taken.map((e) => e.dedupeKey)],
-      );
-      for (const r of existing.rows) owner.set(`${r.source}\u0000${r.dedupe_key}`, r.event_id);
+  const candidates: NewEvent[] = [];
+  for (const e of events) {
+    if (e.dedupeKey === null) candidates.push(e);
+    else if (!first.has(keyOf(e))) {
+      first.set(keyOf(e), e);
+      candidates.push(e);
     }
   }
+  const col = <T>(f: (e: NewEvent) => T) => candidates.map(f);
+  const deliveries = candidates.flatMap((e) =>
+    e.deliveries.map((d) => ({ ...d, eventId: e.id, at: e.receivedAt })),
+  );
+  const { rows } = await db.query<{ stored: string[] }>(insertNewSql(candidates.length), [
+    col((e) => e.id),
+    col((e) => e.source),
+    col((e) => e.provider),
+    col((e) => e.providerEventId),
+    col((e) => e.eventType),
+    col((e) => e.requestId),
+    col((e) => e.clientIp),
+    col((e) => e.method),
+    col((e) => e.url),
+    col((e) => JSON.stringify(e.headers)),
+    col((e) => e.receivedAt),
+    col((e) => e.dedupeKey),
+    col((e) => e.dedupeUntil),
+    Math.min(...candidates.map((e) => e.receivedAt)),
+    deliveries.map((d) => d.id),
+    deliveries.map((d) => d.eventId),
+    deliveries.map((d) => d.route),
+    deliveries.map((d) => d.destination),
+    deliveries.map((d) => d.at),
+    channel,
+    ...col((e) => e.body),
+  ]);
+  const stored = new Set(rows[0]?.stored ?? []);
 
-  const stored = events.filter((e) => e.dedupeKey === null || owner.get(keyOf(e)) === e.id);
-  if (stored.length > 0) {
-    const col = <T>(f: (e: NewEvent) => T) => stored.map(f);
-    await c.query(
-      `INSERT INTO events (id, source, provider, provider_event_id, event_type, request_id, client_ip,
-         method, url, headers, body, received_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-         $7::text[], $8::text[], $9::text[], $10::text[], $11::bytea[], $12::bigint[])`,
-      [
-        col((e) => e.id),
-        col((e) => e.source),
-        col((e) => e.provider),
-        col((e) => e.providerEventId),
-        col((e) => e.eventType),
-        col((e) => e.requestId),
-        col((e) => e.clientIp),
-        col((e) => e.method),
-        col((e) => e.url),
-        col((e) => JSON.stringify(e.headers)),
-        col((e) => e.body),
-        col((e) => e.receivedAt),
-      ],
-    );
-    const deliveries = stored.flatMap((e) =>
-      e.deliveries.map((d) => ({ ...d, eventId: e.id, at: e.receivedAt })),
-    );
-    if (deliveries.length > 0) {
-      await c.query(
-        `WITH inserted AS (
-           INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at, created_at, updated_at)
-           SELECT id, event_id, route, destination, 'pending', at, at, at
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS v(id, event_id, route, destination, at)
-           RETURNING destination)
-         SELECT pg_notify($6, string_agg(DISTINCT destination, ',')) FROM inserted`,
-        [
-          deliveries.map((d) => d.id),
-          deliveries.map((d) => d.eventId),
-          deliveries.map((d) => d.route),
-          deliveries.map((d) => d.destination),
-          deliveries.map((d) => d.at),
-          channel,
-        ],
-      );
-    }
-  }
-
-  // Duplicates, counted on their owner in one statement; each gets the count as of its turn.
-  const dups = events.filter((e) => e.dedupeKey !== null && owner.get(keyOf(e)) !== e.id);
-  const perOwner = new Map<string, { n: number; at: number }>();
+  // Duplicates: later events of a key in this batch, and keys another event already holds.
+  const dups = events.filter((e) => !stored.has(e.id));
+  const perKey = new Map<string, { source: string; key: string; n: number; at: number }>();
   for (const e of dups) {
-    const id = owner.get(keyOf(e)) as string;
-    const o = perOwner.get(id) ?? { n: 0, at: 0 };
-    perOwner.set(id, { n: o.n + 1, at: Math.max(o.at, e.receivedAt) });
+    const k = perKey.get(keyOf(e)) ?? { source: e.source, key: e.dedupeKey as string, n: 0, at: 0 };
+    perKey.set(keyOf(e), { ...k, n: k.n + 1, at: Math.max(k.at, e.receivedAt) });
   }
-  const finalCount = new Map<string, number>();
-  if (perOwner.size > 0) {
-    const ids = [...perOwner.keys()];
-    const counted = await c.query<{ id: string; duplicate_count: number }>(
-      `UPDATE events e SET duplicate_count = e.duplicate_count + v.n, last_duplicate_at = v.at
-       FROM unnest($1::text[], $2::int[], $3::bigint[]) AS v(id, n, at)
-       WHERE e.id = v.id RETURNING e.id, e.duplicate_count`,
-      [ids, ids.map((id) => perOwner.get(id)?.n ?? 0), ids.map((id) => perOwner.get(id)?.at ?? 0)],
-    );
-    for (const r of counted.rows)
-      finalCount.set(r.id, r.duplicate_count - (perOwner.get(r.id)?.n ?? 0));
+  // Per key: the owner and its count before this batch's duplicates; each gets the count of its turn.
+  const owners = new Map<string, { id: string; count: number }>();
+  if (perKey.size > 0) {
+    const keys = [...perKey.values()];
+    const counted = await db.query<{
+      source: string;
+      dedupe_key: string;
+      id: string;
+      duplicate_count: number;
+    }>(countDuplicatesSql, [
+      keys.map((k) => k.source),
+      keys.map((k) => k.key),
+      keys.map((k) => k.n),
+      keys.map((k) => k.at),
+    ]);
+    for (const r of counted.rows) {
+      const key = `${r.source}\u0000${r.dedupe_key}`;
+      owners.set(key, { id: r.id, count: r.duplicate_count - (perKey.get(key)?.n ?? 0) });
+    }
   }
   return events.map((e): InsertOutcome => {
-    const id = e.dedupeKey === null ? e.id : (owner.get(keyOf(e)) ?? e.id);
-    if (id === e.id) return { status: 'stored', eventId: e.id };
-    const count = (finalCount.get(id) ?? 0) + 1;
-    finalCount.set(id, count);
-    return { status: 'duplicate', eventId: id, duplicateCount: count };
+    if (stored.has(e.id)) return { status: 'stored', eventId: e.id };
+    const owner = owners.get(keyOf(e));
+    // The key's owner vanished between the two statements (window expired meanwhile): rare; fail
+    // the batch so the provider retries, rather than claim an event that is not stored.
+    if (owner === undefined) throw new Error(`no owner found for duplicate key of ${e.id}`);
+    owner.count += 1;
+    return { status: 'duplicate', eventId: owner.id, duplicateCount: owner.count };
   });
 }

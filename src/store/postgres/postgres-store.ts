@@ -130,7 +130,7 @@ export class PostgresStore implements Store {
   }
 
   eventInsertBatch(params: { events: readonly NewEvent[] }): Promise<InsertOutcome[]> {
-    return this.tx((c) => insertEventBatch(c, params.events, this.channel));
+    return insertEventBatch(this.pool, params.events, this.channel);
   }
 
   async eventGet(params: { id: string }): Promise<StoredEvent | undefined> {
