@@ -161,9 +161,10 @@ export interface Store {
   /** Applies the numbered migrations not yet applied. Idempotent. */
   migrate(): Promise<void>;
   /**
-   * Stores events and their deliveries in ONE transaction (group commit): all or nothing.
-   * Deduplicates by (source, dedupeKey) inside the window; a duplicate increments the original
-   * event's count and stores nothing. Results are in input order. Resolves only after commit.
+   * Stores the batch's new events and their deliveries in ONE transaction (group commit): all
+   * or nothing. Deduplicates by (source, dedupeKey) inside the window; a duplicate increments the
+   * original event's count and stores nothing (PostgreSQL counts in a second statement: if that
+   * fails the batch rejects and the retries are duplicates). Results in input order, after commit.
    */
   eventInsertBatch(params: { events: readonly NewEvent[] }): Promise<InsertOutcome[]>;
   eventGet(params: { id: string }): Promise<StoredEvent | undefined>;
