@@ -1,12 +1,17 @@
 /**
- * npm run bench:deliver [-- --events 20000 --concurrency 64 --rate 1000 --seconds 5]
+ * npm run bench:deliver [-- --events 20000 --concurrency 64 --rate 1000 --seconds 5
+ *                          --store sqlite|postgres]
  *
  * 1. Raw undici: POSTs of the same 1 KiB body to a keep-alive sink (own process), as fast as
  *    `concurrency` requests in flight allow: the ceiling for any HTTP client here.
- * 2. Hookgate: `events` events already stored (SQLite, fsync on), then the dispatcher delivers
- *    them to the same sink: deliveries/s, and the ratio to raw undici.
- * 3. Latency: a gateway takes signed webhooks at a steady `rate`/s for `seconds`; the sink
- *    notes each arrival; received→delivered p50/p99.
+ * 2. Hookgate: `events` events already stored (SQLite with fsync on, or PostgreSQL at
+ *    DATABASE_URL, default the local `test` database), then the dispatcher delivers them to the
+ *    same sink: deliveries/s, and the ratio to raw undici.
+ * 3. Latency: a gateway on the same engine takes signed webhooks at a steady `rate`/s for
+ *    `seconds`; the sink notes each arrival; received→delivered p50/p99.
+ *
+ * Phases 2 and 3 each get a fresh database: a SQLite file, or a PostgreSQL schema of their own,
+ * dropped at the end of the run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -14,14 +19,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { Agent, request } from 'undici';
 import { buildApp } from '../src/app.ts';
 import { parseConfig } from '../src/config/load.ts';
 import { systemClock } from '../src/domain/clock.ts';
 import { newId } from '../src/domain/ids.ts';
 import { createLogger } from '../src/log.ts';
+import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
-import type { NewEvent } from '../src/store/store.ts';
+import type { NewEvent, Store } from '../src/store/store.ts';
 
 const { values } = parseArgs({
   options: {
@@ -29,8 +36,14 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '5' },
+    store: { type: 'string', default: 'sqlite' },
   },
 });
+if (values.store !== 'sqlite' && values.store !== 'postgres') {
+  throw new Error(`--store ${values.store}: use sqlite or postgres`);
+}
+const engine = values.store;
+const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const events = Number(values.events);
 const concurrency = Number(values.concurrency);
 const rate = Number(values.rate);
@@ -76,10 +89,41 @@ async function rawUndici(url: string): Promise<number> {
   return perSecond;
 }
 
-function config(sinkUrl: string, dbFile: string, dir: string) {
+async function sql(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  await client.query(text);
+  await client.end();
+}
+
+/** PostgreSQL schemas this run created, dropped at the end. */
+const schemas: string[] = [];
+
+/**
+ * A fresh, migrated store for one phase: a SQLite file in its own folder, or a PostgreSQL schema
+ * of its own (`hg_bench_<pid>_<phase>`). `url` is what the gateway's config would name.
+ */
+async function openBenchStore(phase: string): Promise<{ store: Store; url: string; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), `hookgate-bench-${phase}-`));
+  if (engine === 'sqlite') {
+    const dbFile = join(dir, `${phase}.db`);
+    const store = new SqliteStore({ path: dbFile });
+    await store.migrate();
+    return { store, url: `sqlite:${dbFile}`, dir };
+  }
+  const schema = `hg_bench_${process.pid}_${phase}`;
+  schemas.push(schema);
+  await sql(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  const store = new PostgresStore({ connectionString: postgresUrl, schema });
+  await store.migrate();
+  const url = `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  return { store, url, dir };
+}
+
+function config(sinkUrl: string, storageUrl: string, dir: string) {
   return parseConfig(
     JSON.stringify({
-      storage: { url: `sqlite:${dbFile}` },
+      storage: { url: storageUrl },
       delivery: { concurrency, pollInterval: '1s' },
       sources: [{ name: 'bench', provider: 'generic-hmac', secrets: [secret] }],
       destinations: [{ name: 'sink', url: `${sinkUrl}/deliver` }],
@@ -90,10 +134,7 @@ function config(sinkUrl: string, dbFile: string, dir: string) {
 }
 
 async function hookgateThroughput(sinkUrl: string): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'hookgate-bench-deliver-'));
-  const dbFile = join(dir, 'deliver.db');
-  const store = new SqliteStore({ path: dbFile });
-  await store.migrate();
+  const { store, url, dir } = await openBenchStore('deliver');
   for (let i = 0; i < events; i += 1000) {
     const batch: NewEvent[] = Array.from({ length: Math.min(1000, events - i) }, () => {
       const id = newId('evt');
@@ -118,7 +159,7 @@ async function hookgateThroughput(sinkUrl: string): Promise<number> {
     await store.eventInsertBatch({ events: batch });
   }
   const app = buildApp({
-    config: config(sinkUrl, dbFile, dir),
+    config: config(sinkUrl, url, dir),
     store,
     clock: systemClock,
     logger: createLogger('warn'),
@@ -140,11 +181,9 @@ async function hookgateThroughput(sinkUrl: string): Promise<number> {
 }
 
 async function latency(sinkUrl: string): Promise<{ p50: number; p99: number; count: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'hookgate-bench-latency-'));
-  const store = new SqliteStore({ path: join(dir, 'latency.db') });
-  await store.migrate();
+  const { store, url, dir } = await openBenchStore('latency');
   const app = buildApp({
-    config: config(sinkUrl, join(dir, 'latency.db'), dir),
+    config: config(sinkUrl, url, dir),
     store,
     clock: systemClock,
     logger: createLogger('warn'),
@@ -206,12 +245,13 @@ try {
   process.stdout.write(
     [
       `deliver bench: ${events} events, ${concurrency} in flight, 1 KiB bodies, node ${process.version}`,
-      `raw undici to the sink        ${raw.toFixed(0).padStart(8)} req/s`,
-      `hookgate dispatcher (sqlite)  ${hookgate.toFixed(0).padStart(8)} deliveries/s   ratio ${(hookgate / raw).toFixed(2)}x   (goals >= 10000/s, >= 0.5x)`,
-      `received->delivered at ${rate}/s for ${seconds} s: p50 ${lat.p50} ms, p99 ${lat.p99} ms (${lat.count} events; goal p50 < 5 ms)`,
+      `${'raw undici to the sink'.padEnd(31)}${raw.toFixed(0).padStart(8)} req/s`,
+      `${`hookgate dispatcher (${engine})`.padEnd(31)}${hookgate.toFixed(0).padStart(8)} deliveries/s   ratio ${(hookgate / raw).toFixed(2)}x   (goals >= 10000/s, >= 0.5x)`,
+      `received->delivered (${engine}) at ${rate}/s for ${seconds} s: p50 ${lat.p50} ms, p99 ${lat.p99} ms (${lat.count} events; goal p50 < 5 ms)`,
       '',
     ].join('\n'),
   );
 } finally {
   sink.child.kill();
+  for (const schema of schemas) await sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
 }

@@ -97,9 +97,9 @@ export class PostgresStore implements Store {
   async migrate(): Promise<void> {
     const client = await this.pool.connect();
     try {
-      if (this.schema !== undefined)
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+      // The lock first: two instances creating the same schema at once would collide.
       await client.query('SELECT pg_advisory_lock($1)', [migrationLock]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
       await client.query(
         'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
       );
