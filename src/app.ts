@@ -12,6 +12,7 @@ import { requestIdFrom } from './ingress/request-id.ts';
 import { SourceRuntime } from './ingress/source-runtime.ts';
 import { webhookRoutes } from './ingress/webhooks.ts';
 import { RouteTable } from './routing/route-table.ts';
+import { RedisConnection } from './shared/redis-connection.ts';
 import type { InsertOutcome, NewEvent, Store } from './store/store.ts';
 import { version } from './version.ts';
 
@@ -26,11 +27,13 @@ export interface HookgateApp {
   readonly http: FastifyInstance;
   readonly commits: GroupCommit<NewEvent, InsertOutcome>;
   readonly dispatcher: Dispatcher;
+  /** The connection for shared limits and breakers, when `redis.url` is set. */
+  readonly redis: RedisConnection | undefined;
   /** From now on, webhooks get 503 and readiness fails; requests already in flight continue. */
   stopAccepting(): void;
   /**
    * Stop accepting, finish in-flight requests, flush the last commit, stop dispatching (waiting
-   * up to `dispatchTimeoutMs` for attempts in flight). Does not close the store.
+   * up to `dispatchTimeoutMs` for attempts in flight), close Redis. Does not close the store.
    */
   drain(dispatchTimeoutMs?: number): Promise<void>;
 }
@@ -41,12 +44,23 @@ export function buildApp(deps: AppDeps): HookgateApp {
   let draining = false;
   let lastCommitError: Error | undefined;
   const sender = new HttpSender();
-  const dispatcher = new Dispatcher({ config, store, sender, clock, logger });
+  // Connects in the background: a Redis that is down does not stop the gateway (local state).
+  const redis = config.redis.url
+    ? new RedisConnection({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger })
+    : undefined;
+  const dispatcher = new Dispatcher({
+    config,
+    store,
+    sender,
+    clock,
+    logger,
+    ...(redis ? { redis } : {}),
+  });
 
   const commits = new GroupCommit<NewEvent, InsertOutcome>({
     commit: (events) => store.eventInsertBatch({ events }),
     maxBatch: config.storage.maxBatch,
-    maxInFlight: store.engine === 'sqlite' ? 1 : 4,
+    maxInFlight: store.engine === 'sqlite' ? 1 : 2,
     onCommit: (size, error) => {
       lastCommitError = error;
       if (error) logger.error({ err: error, size }, 'commit failed; answering 503 to its requests');
@@ -55,7 +69,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
   });
 
   const sources = new Map(
-    config.sources.map((s) => [s.name, new SourceRuntime(s, config.server.bodyLimit)]),
+    config.sources.map((s) => [s.name, new SourceRuntime(s, config.server.bodyLimit, redis)]),
   );
   const largestBody = Math.max(
     config.server.bodyLimit,
@@ -88,6 +102,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
       startedAt: Date.now(),
       isDraining,
       lastCommitError: () => lastCommitError,
+      ...(redis ? { redisCheck: () => redis.check() } : {}),
     }),
   );
   const adminToken = config.admin.token;
@@ -105,6 +120,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
     http,
     commits,
     dispatcher,
+    redis,
     stopAccepting() {
       draining = true;
     },
@@ -114,6 +130,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
       await commits.flush();
       await dispatcher.stop(dispatchTimeoutMs);
       await sender.close();
+      await redis?.close();
     },
   };
 }

@@ -7,6 +7,8 @@ import { createLogger } from './log.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/store.ts';
 
+const redisStartWaitMs = 2000;
+
 export interface RunningServer {
   readonly app: HookgateApp;
   readonly store: Store;
@@ -31,6 +33,9 @@ export async function startServer(
     logger.warn({ source: s.name }, 'source uses provider "none": its webhooks are NOT verified');
   }
   const app = buildApp({ config, store, clock: systemClock, logger });
+  // A moment for Redis, so the first requests already share limits; a Redis that is down does
+  // not hold the start (the gateway runs on local state until it connects).
+  await app.redis?.whenReady(redisStartWaitMs);
   const address = await app.http.listen({ host: config.server.host, port: config.server.port });
   const port = Number(new URL(address).port);
   if (config.delivery.enabled) app.dispatcher.start();
@@ -54,6 +59,7 @@ export async function startServer(
         );
         app.http.server.closeAllConnections();
         await app.commits.flush();
+        await app.redis?.close();
       }
       await store.close();
       return clean;

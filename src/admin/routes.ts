@@ -85,18 +85,21 @@ export function adminRoutes(deps: AdminDeps) {
     return runtime;
   };
 
-  const breakers = () =>
-    [...dispatcher.destinations.values()].flatMap((d) =>
-      d.breaker ? [d.breaker.snapshot(clock.now())] : [],
+  // With Redis these are the shared breakers: the same answer on every instance.
+  const breakers = async () =>
+    Promise.all(
+      [...dispatcher.destinations.values()].flatMap((d) =>
+        d.circuit ? [d.circuit.snapshot(clock.now())] : [],
+      ),
     );
 
-  const resetBreaker = (name: string) => {
-    const breaker = destination(name).breaker;
+  const resetBreaker = async (name: string) => {
+    const breaker = destination(name).circuit;
     if (breaker === undefined)
       throw new HookgateError('CONFLICT', { message: 'This destination has no circuit breaker.' });
-    breaker.reset();
+    const snapshot = await breaker.reset(clock.now());
     dispatcher.wake();
-    return breaker.snapshot(clock.now());
+    return snapshot;
   };
 
   const deadLetters = async (query: unknown) =>
@@ -155,13 +158,15 @@ export function adminRoutes(deps: AdminDeps) {
 
     app.get('/admin/destinations', async (_request, reply) => {
       const paused = new Set(await store.destinationPausedList());
-      const list = [...dispatcher.destinations.values()].map((d) => ({
-        name: d.config.name,
-        paused: paused.has(d.config.name),
-        inFlight: d.inFlight,
-        counts: d.counts,
-        breaker: d.breaker?.snapshot(clock.now()) ?? null,
-      }));
+      const list = await Promise.all(
+        [...dispatcher.destinations.values()].map(async (d) => ({
+          name: d.config.name,
+          paused: paused.has(d.config.name),
+          inFlight: d.inFlight,
+          counts: d.counts,
+          breaker: (await d.circuit?.snapshot(clock.now())) ?? null,
+        })),
+      );
       return ok(reply, { destinations: list });
     });
 
@@ -182,9 +187,11 @@ export function adminRoutes(deps: AdminDeps) {
       );
     }
 
-    app.get('/admin/breakers', async (_request, reply) => ok(reply, { breakers: breakers() }));
+    app.get('/admin/breakers', async (_request, reply) =>
+      ok(reply, { breakers: await breakers() }),
+    );
     app.post<{ Params: { name: string } }>('/admin/breakers/:name/reset', async (request, reply) =>
-      ok(reply, resetBreaker(request.params.name)),
+      ok(reply, await resetBreaker(request.params.name)),
     );
     app.get('/admin/dlq', async (request, reply) =>
       ok(reply, { deliveries: await deadLetters(request.query) }),
@@ -202,11 +209,11 @@ export function adminRoutes(deps: AdminDeps) {
       ok(reply, { deliveries: await deadLetters(request.query) }),
     );
     app.get('/monitoring/circuit-breakers', async (_request, reply) =>
-      ok(reply, { breakers: breakers() }),
+      ok(reply, { breakers: await breakers() }),
     );
     app.post<{ Params: { name: string } }>(
       '/monitoring/circuit-breakers/:name/reset',
-      async (request, reply) => ok(reply, resetBreaker(request.params.name)),
+      async (request, reply) => ok(reply, await resetBreaker(request.params.name)),
     );
   };
 }

@@ -57,7 +57,10 @@ export function resolveConfigFile(env: Env, cwd = '.'): string {
   return existsSync(own) ? own : `${cwd}/hookgate.example.yaml`;
 }
 
-/** Environment overrides win over the file: PORT, HOST, DATABASE_URL, LOG_LEVEL, ADMIN_TOKEN. */
+/**
+ * Environment overrides win over the file: PORT, HOST, DATABASE_URL, REDIS_URL, LOG_LEVEL,
+ * ADMIN_TOKEN.
+ */
 function applyOverrides(raw: Record<string, unknown>, env: Env): Record<string, unknown> {
   const section = (key: string) => ({
     ...((raw[key] as Record<string, unknown> | undefined) ?? {}),
@@ -66,12 +69,14 @@ function applyOverrides(raw: Record<string, unknown>, env: Env): Record<string, 
   const storage = section('storage');
   const logging = section('logging');
   const admin = section('admin');
+  const redis = section('redis');
   if (env.PORT) server.port = Number(env.PORT);
   if (env.HOST) server.host = env.HOST;
   if (env.DATABASE_URL) storage.url = env.DATABASE_URL;
+  if (env.REDIS_URL) redis.url = env.REDIS_URL;
   if (env.LOG_LEVEL) logging.level = env.LOG_LEVEL;
   if (env.ADMIN_TOKEN) admin.token = env.ADMIN_TOKEN;
-  return { ...raw, server, storage, logging, admin };
+  return { ...raw, server, storage, logging, admin, redis };
 }
 
 function deepFreeze<T>(value: T): T {

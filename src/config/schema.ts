@@ -146,6 +146,16 @@ export const configSchema = z
         lease: duration.prefault('60s'),
       })
       .prefault({}),
+    redis: z
+      .strictObject({
+        /** Shared rate limits and breakers across instances; none: each instance on its own. */
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//, 'use redis://[user:pass@]host:port[/db] or rediss://…')
+          .optional(),
+        keyPrefix: z.string().min(1).default('hookgate:'),
+      })
+      .prefault({}),
     logging: z
       .strictObject({
         level: z

@@ -1,11 +1,18 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { DestinationConfig } from '../config/schema.ts';
+import type { RedisConnection } from '../shared/redis-connection.ts';
+import { createRateLimiter } from '../shared/rate-limiter.ts';
+import { SharedBreaker } from '../shared/shared-breaker.ts';
+import { LocalBreaker, type Breaker } from './breaker.ts';
 import { CircuitBreaker, type TransitionListener } from './circuit-breaker.ts';
 import type { Decision, ErrorClass } from './outcome.ts';
 
+/** A probe may take the destination's timeout; this much more covers the rest of the attempt. */
+const probeLeaseMarginMs = 5_000;
+
 /**
  * One destination's live limits: attempts in flight (concurrency cap), its rate limit
- * (rate-limiter-flexible, in memory; shared through Redis in the scale-out release) and breaker.
+ * (rate-limiter-flexible: in memory, or shared by all instances through Redis) and breaker.
  */
 export class DestinationRuntime {
   inFlight = 0;
@@ -20,22 +27,40 @@ export class DestinationRuntime {
       number
     >,
   };
+  /** This process's own breaker: the whole story without Redis, the fallback with it. */
   readonly breaker: CircuitBreaker | undefined;
-  private readonly limiter: RateLimiterMemory | undefined;
+  /** The breaker the dispatcher and admin API use: shared through Redis when configured. */
+  readonly circuit: Breaker | undefined;
+  private readonly limiter: RateLimiterAbstract | undefined;
 
   constructor(
     readonly config: DestinationConfig,
     onTransition: TransitionListener,
+    redis?: RedisConnection,
   ) {
     const cb = config.circuitBreaker;
     this.breaker = cb.enabled ? new CircuitBreaker(config.name, cb, onTransition) : undefined;
+    this.circuit =
+      this.breaker &&
+      (redis
+        ? new SharedBreaker(
+            config.name,
+            { ...cb, probeLeaseMs: config.timeoutMs + probeLeaseMarginMs },
+            redis,
+            this.breaker,
+            onTransition,
+          )
+        : new LocalBreaker(this.breaker));
     this.limiter =
       config.rateLimit &&
-      new RateLimiterMemory({
-        keyPrefix: `dst:${config.name}`,
-        points: config.rateLimit.points,
-        duration: config.rateLimit.duration,
-      });
+      createRateLimiter(
+        {
+          keyPrefix: `dst:${config.name}`,
+          points: config.rateLimit.points,
+          duration: config.rateLimit.duration,
+        },
+        redis,
+      );
   }
 
   /** How many attempts may start now, at most `wanted`; and when to look again if none. */
@@ -43,13 +68,19 @@ export class DestinationRuntime {
     let slots = wanted;
     if (this.config.concurrency !== undefined)
       slots = Math.min(slots, this.config.concurrency - this.inFlight);
-    if (this.breaker) slots = Math.min(slots, this.breaker.allowance(now));
-    if (slots <= 0 || this.limiter === undefined) return { slots: Math.max(0, slots) };
-    const used = await this.limiter.get(this.config.name);
-    const remaining =
-      used === null ? this.limiter.points : Math.max(0, this.limiter.points - used.consumedPoints);
-    if (remaining === 0) return { slots: 0, retryInMs: used?.msBeforeNext ?? 1000 };
-    return { slots: Math.min(slots, remaining) };
+    if (slots <= 0) return { slots: 0 };
+    if (this.limiter !== undefined) {
+      const used = await this.limiter.get(this.config.name);
+      const remaining =
+        used === null
+          ? this.limiter.points
+          : Math.max(0, this.limiter.points - used.consumedPoints);
+      if (remaining === 0) return { slots: 0, retryInMs: used?.msBeforeNext ?? 1000 };
+      slots = Math.min(slots, remaining);
+    }
+    // The breaker last: a shared half-open probe is a lease, taken only when a slot is free.
+    if (this.circuit) slots = Math.min(slots, await this.circuit.allowance(now));
+    return { slots: Math.max(0, slots) };
   }
 
   count(decision: Decision): void {
@@ -58,8 +89,9 @@ export class DestinationRuntime {
     if (decision.state !== 'delivered') this.counts.errorClass[decision.errorClass] += 1;
   }
 
-  /** Takes rate tokens for attempts that were claimed. */
+  /** Takes rate tokens for attempts that were claimed (and gives back an unused probe). */
   async take(count: number): Promise<void> {
+    await this.circuit?.claimed(count);
     if (this.limiter && count > 0) await this.limiter.penalty(this.config.name, count);
   }
 }

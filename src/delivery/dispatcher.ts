@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock.ts';
 import { newId } from '../domain/ids.ts';
 import { GroupCommit } from '../domain/group-commit.ts';
 import type { AttemptRecordParams, ClaimedDelivery, DueListener, Store } from '../store/store.ts';
+import type { RedisConnection } from '../shared/redis-connection.ts';
 import type { TransitionListener } from './circuit-breaker.ts';
 import { DestinationRuntime } from './destination-runtime.ts';
 import type { HttpSender } from './http-sender.ts';
@@ -23,6 +24,8 @@ export interface DispatcherDeps {
   readonly logger: Logger;
   /** [0, 1) for retry jitter. */
   readonly random?: () => number;
+  /** Set: rate limits and breakers are shared with the other instances through Redis. */
+  readonly redis?: RedisConnection;
 }
 
 /**
@@ -57,7 +60,10 @@ export class Dispatcher {
       maxBatch: 500,
     });
     this.destinations = new Map(
-      deps.config.destinations.map((d) => [d.name, new DestinationRuntime(d, onTransition)]),
+      deps.config.destinations.map((d) => [
+        d.name,
+        new DestinationRuntime(d, onTransition, deps.redis),
+      ]),
     );
   }
 
@@ -165,7 +171,7 @@ export class Dispatcher {
   private launch(item: ClaimedDelivery, destination: DestinationRuntime): void {
     this.total += 1;
     destination.inFlight += 1;
-    destination.breaker?.onStart();
+    destination.circuit?.onStart();
     const run = this.attempt(item, destination)
       .catch((err: unknown) =>
         this.deps.logger.error({ err, deliveryId: item.delivery.id }, 'attempt failed to record'),
@@ -189,7 +195,7 @@ export class Dispatcher {
     // Plain bindings, not logger.child(): a child logger per attempt costs even when nothing is logged.
     const ids = { requestId: event.requestId, eventId: event.id, deliveryId: delivery.id };
     const sent = await this.deps.sender.send(destination, event, startedAt);
-    runtime.breaker?.onResult(clock.now(), countsAgainstDestination(sent.result));
+    await runtime.circuit?.onResult(clock.now(), countsAgainstDestination(sent.result));
     const number = delivery.attempts + 1;
     // The retry budget counts from the last requeue.
     const budgetUsed = number - delivery.attemptBase;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { RedisCheck } from '../shared/redis-connection.ts';
 import type { Store } from '../store/store.ts';
 
 export interface HealthDeps {
@@ -8,6 +9,8 @@ export interface HealthDeps {
   readonly isDraining: () => boolean;
   /** The last group commit's error, if the last one failed. */
   readonly lastCommitError: () => Error | undefined;
+  /** Set when Redis is configured; never fails readiness (without it: local state). */
+  readonly redisCheck?: () => Promise<RedisCheck>;
 }
 
 type Check = { status: 'ok' } | { status: 'failing'; error: string };
@@ -31,6 +34,13 @@ async function databaseCheck(deps: HealthDeps): Promise<Check & { latencyMs: num
   }
 }
 
+/** `degraded`: Redis is away, yet webhooks are accepted and delivered (on local state). */
+function overallStatus(draining: boolean, healthy: boolean, redis: RedisCheck | undefined) {
+  if (draining) return 'draining';
+  if (!healthy) return 'unavailable';
+  return redis?.status === 'failing' ? 'degraded' : 'ok';
+}
+
 /** `/health` for people and dashboards; `/health/live` and `/health/ready` for orchestrators. */
 export function healthRoutes(deps: HealthDeps) {
   return function register(app: FastifyInstance): void {
@@ -52,12 +62,13 @@ export function healthRoutes(deps: HealthDeps) {
       } catch {
         deliveries = { status: 'failing' };
       }
+      const redis = await deps.redisCheck?.();
       const healthy = database.status === 'ok' && !deps.isDraining();
       return reply.code(healthy ? 200 : 503).send({
-        status: deps.isDraining() ? 'draining' : healthy ? 'ok' : 'unavailable',
+        status: overallStatus(deps.isDraining(), healthy, redis),
         version: deps.version,
         uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
-        checks: { database, deliveries },
+        checks: { database, deliveries, ...(redis ? { redis } : {}) },
       });
     });
   };

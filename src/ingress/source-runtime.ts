@@ -1,6 +1,8 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { SourceConfig } from '../config/schema.ts';
 import { getProvider } from '../providers/index.ts';
+import type { RedisConnection } from '../shared/redis-connection.ts';
+import { createRateLimiter } from '../shared/rate-limiter.ts';
 import type { VerifySource } from '../verify/verified.ts';
 import { IpAllowlist } from './allowlist.ts';
 
@@ -14,11 +16,13 @@ export class SourceRuntime {
   /** Header names of this source that carry credentials beyond the usual ones (e.g. a custom signature header). */
   readonly redactHeaders: readonly string[];
   private readonly allowlist: IpAllowlist | undefined;
-  private readonly limiter: RateLimiterMemory | undefined;
+  private readonly limiter: RateLimiterAbstract | undefined;
 
   constructor(
     readonly config: SourceConfig,
     serverBodyLimit: number,
+    /** Set: the rate limit is one budget shared by every instance. */
+    redis?: RedisConnection,
   ) {
     const provider = getProvider(config.provider);
     if (provider === undefined) throw new Error(`unknown provider ${config.provider}`);
@@ -34,12 +38,15 @@ export class SourceRuntime {
     this.allowlist = config.allowIps && new IpAllowlist(config.allowIps);
     this.limiter =
       config.rateLimit &&
-      new RateLimiterMemory({
-        keyPrefix: `src:${config.name}`,
-        points: config.rateLimit.points,
-        duration: config.rateLimit.duration,
-        blockDuration: config.rateLimit.blockDuration,
-      });
+      createRateLimiter(
+        {
+          keyPrefix: `src:${config.name}`,
+          points: config.rateLimit.points,
+          duration: config.rateLimit.duration,
+          blockDuration: config.rateLimit.blockDuration,
+        },
+        redis,
+      );
   }
 
   get name(): string {

@@ -58,6 +58,8 @@ export async function startTestGateway(
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const app = buildApp({ config: loaded.config, store, clock, logger });
   await app.http.ready();
+  // With REDIS_URL in `env` the gateway shares its limits and breakers: start connected.
+  if (app.redis && !(await app.redis.whenReady(5000))) throw new Error('Redis did not connect');
   return {
     app,
     store,

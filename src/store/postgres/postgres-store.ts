@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { deliveryFilterSql } from '../delivery-filter.ts';
 import { readMigrations } from '../migrations.ts';
+import { recordAttempts } from './attempt-batch.ts';
 import { insertEventBatch } from './batch-insert.ts';
 import { listenForDue } from './due-listener.ts';
 import {
@@ -216,11 +217,7 @@ export class PostgresStore implements Store {
   }
 
   attemptRecordBatch(params: { items: readonly AttemptRecordParams[] }): Promise<boolean[]> {
-    return this.tx(async (c) => {
-      const results: boolean[] = [];
-      for (const p of params.items) results.push(await recordOne(c, p));
-      return results;
-    });
+    return recordAttempts(this.pool, params.items);
   }
 
   async attemptListByDelivery(params: { deliveryId: string }): Promise<Attempt[]> {
@@ -338,43 +335,4 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-async function recordOne(c: Queryable, p: AttemptRecordParams): Promise<boolean> {
-  const { attempt: a, outcome: o } = p;
-  const inserted = await c.query(
-    `INSERT INTO attempts (id, delivery_id, number, worker, started_at, duration_ms, status_code,
-       response_body, error, error_class, outcome)
-     SELECT $1, id, attempts + 1, $2, $3, $4, $5, $6, $7, $8, $9
-     FROM deliveries WHERE id = $10 AND lease_owner = $2
-     FOR UPDATE`,
-    [
-      a.id,
-      p.owner,
-      a.startedAt,
-      a.durationMs,
-      a.statusCode,
-      a.responseBody,
-      a.error,
-      a.errorClass,
-      o.state,
-      p.deliveryId,
-    ],
-  );
-  if (inserted.rowCount === 0) return false;
-  await c.query(
-    `UPDATE deliveries SET state = $1, next_attempt_at = $2, last_error = $3, error_class = $4,
-       dead_reason = $5, attempts = attempts + 1, updated_at = $6, lease_owner = NULL, lease_until = NULL
-     WHERE id = $7`,
-    [
-      o.state,
-      o.nextAttemptAt,
-      o.lastError,
-      o.errorClass,
-      o.deadReason,
-      a.startedAt + a.durationMs,
-      p.deliveryId,
-    ],
-  );
-  return true;
 }

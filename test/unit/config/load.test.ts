@@ -101,6 +101,18 @@ routes: [{ source: s, destination: missing }, { source: nobody, destination: mis
     assert.equal(defaults.storage.url, 'sqlite:./data/hookgate.db');
   });
 
+  it('reads redis from the file; REDIS_URL overrides its url', () => {
+    const file = `redis: { url: 'redis://file:6379', keyPrefix: 'hg1:' }`;
+    const fromFile = parseConfig(file, { file: 'x', env: {}, dataDir: tempDir() }).config;
+    assert.deepEqual(fromFile.redis, { url: 'redis://file:6379', keyPrefix: 'hg1:' });
+    const env = { REDIS_URL: 'redis://env:6380/2' };
+    const overridden = parseConfig(file, { file: 'x', env, dataDir: tempDir() }).config;
+    assert.deepEqual(overridden.redis, { url: 'redis://env:6380/2', keyPrefix: 'hg1:' });
+    const none = parseConfig('{}', { file: 'x', env: {}, dataDir: tempDir() }).config;
+    assert.deepEqual(none.redis, { keyPrefix: 'hookgate:' });
+    assert.match(problems(`redis: { url: 'localhost:6379' }`)[0] ?? '', /^redis\.url: /);
+  });
+
   it('fills a source and destination with their defaults', () => {
     const { config } = parseConfig(
       `
