@@ -1,5 +1,6 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { DestinationConfig } from '../config/schema.ts';
+import type { ClaimedDelivery } from '../store/store.ts';
 import type { RedisConnection } from '../shared/redis-connection.ts';
 import { createRateLimiter } from '../shared/rate-limiter.ts';
 import { SharedBreaker } from '../shared/shared-breaker.ts';
@@ -9,6 +10,14 @@ import type { Decision, ErrorClass } from './outcome.ts';
 
 /** A probe may take the destination's timeout; this much more covers the rest of the attempt. */
 const probeLeaseMarginMs = 5_000;
+
+export interface Capacity {
+  readonly slots: number;
+  /** Nothing free now, but a rate limit refills then (ms). */
+  readonly retryInMs?: number;
+  /** Neither a rate limit nor a breaker holds this destination back: claiming ahead is safe. */
+  readonly unlimited?: boolean;
+}
 
 /**
  * One destination's live limits: attempts in flight (concurrency cap), its rate limit
@@ -32,6 +41,8 @@ export class DestinationRuntime {
   /** The breaker the dispatcher and admin API use: shared through Redis when configured. */
   readonly circuit: Breaker | undefined;
   private readonly limiter: RateLimiterAbstract | undefined;
+  /** Claimed ahead (leased to this instance), launched as slots free up without a round trip. */
+  private readonly ready: { item: ClaimedDelivery; leaseUntil: number }[] = [];
 
   constructor(
     readonly config: DestinationConfig,
@@ -64,7 +75,7 @@ export class DestinationRuntime {
   }
 
   /** How many attempts may start now, at most `wanted`; and when to look again if none. */
-  async capacity(now: number, wanted: number): Promise<{ slots: number; retryInMs?: number }> {
+  async capacity(now: number, wanted: number): Promise<Capacity> {
     let slots = wanted;
     if (this.config.concurrency !== undefined)
       slots = Math.min(slots, this.config.concurrency - this.inFlight);
@@ -79,8 +90,39 @@ export class DestinationRuntime {
       slots = Math.min(slots, remaining);
     }
     // The breaker last: a shared half-open probe is a lease, taken only when a slot is free.
-    if (this.circuit) slots = Math.min(slots, await this.circuit.allowance(now));
-    return { slots: Math.max(0, slots) };
+    const allowance = this.circuit ? await this.circuit.allowance(now) : Infinity;
+    slots = Math.min(slots, allowance);
+    return {
+      slots: Math.max(0, slots),
+      unlimited: this.limiter === undefined && allowance === Infinity,
+    };
+  }
+
+  /** Claimed ahead and not launched yet. */
+  get readyCount(): number {
+    return this.ready.length;
+  }
+
+  keepReady(items: readonly ClaimedDelivery[], leaseUntil: number): void {
+    for (const item of items) this.ready.push({ item, leaseUntil });
+  }
+
+  /**
+   * Up to `count` deliveries claimed ahead. One whose lease would run out before an attempt
+   * could finish is dropped: its lease expires and it is claimed again, never sent twice at once.
+   */
+  takeReady(count: number, now: number): ClaimedDelivery[] {
+    const taken: ClaimedDelivery[] = [];
+    while (taken.length < count && this.ready.length > 0) {
+      const next = this.ready.shift() as { item: ClaimedDelivery; leaseUntil: number };
+      if (next.leaseUntil - now > this.config.timeoutMs + probeLeaseMarginMs) taken.push(next.item);
+    }
+    return taken;
+  }
+
+  /** Forget what was claimed ahead (stopping: the store gives the leases back). */
+  dropReady(): void {
+    this.ready.length = 0;
   }
 
   count(decision: Decision): void {

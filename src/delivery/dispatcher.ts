@@ -117,6 +117,7 @@ export class Dispatcher {
       new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
     ]);
     clearTimeout(timer);
+    for (const destination of this.destinations.values()) destination.dropReady();
     const released = await this.deps.store.deliveryReleaseLeases({ owner: this.owner });
     if (released > 0) this.deps.logger.info({ released }, 'released delivery leases');
   }
@@ -142,20 +143,39 @@ export class Dispatcher {
 
   private async claimFor(destination: DestinationRuntime, free: number): Promise<void> {
     const now = this.deps.clock.now();
-    const { slots, retryInMs } = await destination.capacity(now, free);
+    const { slots, retryInMs, unlimited } = await destination.capacity(now, free);
     if (retryInMs !== undefined) this.wakeIn(retryInMs);
     if (slots <= 0) return;
-    const claimed = await this.deps.store.deliveryClaimDue({
-      owner: this.owner,
-      destination: destination.config.name,
-      now,
-      leaseUntil: now + this.deps.config.delivery.lease,
-      limit: slots,
-    });
-    await destination.take(claimed.length);
-    for (const item of claimed) this.launch(item, destination);
+    const ready = destination.takeReady(slots, now);
+    const wanted = slots - ready.length;
+    // Where nothing limits the pace, claim a batch ahead: the next slots that free up start at
+    // once instead of waiting for a claim's round trip (which PostgreSQL makes milliseconds).
+    const ahead = unlimited ? this.aheadFor(destination) : 0;
+    let claimed: ClaimedDelivery[] = [];
+    let limit = 0;
+    if (wanted > 0 || destination.readyCount < ahead / 2) {
+      const leaseUntil = now + this.deps.config.delivery.lease;
+      limit = wanted + Math.max(0, ahead - destination.readyCount);
+      claimed = await this.deps.store.deliveryClaimDue({
+        owner: this.owner,
+        destination: destination.config.name,
+        now,
+        leaseUntil,
+        limit,
+      });
+      destination.keepReady(claimed.slice(wanted), leaseUntil);
+    }
+    const launching = [...ready, ...claimed.slice(0, wanted)];
+    await destination.take(launching.length);
+    for (const item of launching) this.launch(item, destination);
     // A full batch means more may be due right now.
-    if (claimed.length === slots && slots === free) this.again = true;
+    if (limit > 0 && claimed.length === limit && slots === free) this.again = true;
+  }
+
+  /** How many deliveries of a destination to hold claimed ahead. */
+  private aheadFor(destination: DestinationRuntime): number {
+    const { concurrency } = this.deps.config.delivery;
+    return Math.min(concurrency, destination.config.concurrency ?? concurrency);
   }
 
   /** A rate limit refills later: look again then, not only at the next poll. */
@@ -172,15 +192,23 @@ export class Dispatcher {
     this.total += 1;
     destination.inFlight += 1;
     destination.circuit?.onStart();
-    const run = this.attempt(item, destination)
+    // The slot is the HTTP request: it frees once the answer is in, while the record commits
+    // (the lease keeps the delivery from being claimed again until then).
+    let slotHeld = true;
+    const freeSlot = () => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      this.total -= 1;
+      destination.inFlight -= 1;
+      this.wake();
+    };
+    const run = this.attempt(item, destination, freeSlot)
       .catch((err: unknown) =>
         this.deps.logger.error({ err, deliveryId: item.delivery.id }, 'attempt failed to record'),
       )
       .finally(() => {
-        this.total -= 1;
-        destination.inFlight -= 1;
+        freeSlot();
         this.running.delete(run);
-        this.wake();
       });
     this.running.add(run);
   }
@@ -188,6 +216,7 @@ export class Dispatcher {
   private async attempt(
     { delivery, event }: ClaimedDelivery,
     runtime: DestinationRuntime,
+    freeSlot: () => void,
   ): Promise<void> {
     const { logger, store, clock } = this.deps;
     const destination = runtime.config;
@@ -196,6 +225,7 @@ export class Dispatcher {
     const ids = { requestId: event.requestId, eventId: event.id, deliveryId: delivery.id };
     const sent = await this.deps.sender.send(destination, event, startedAt);
     await runtime.circuit?.onResult(clock.now(), countsAgainstDestination(sent.result));
+    freeSlot();
     const number = delivery.attempts + 1;
     // The retry budget counts from the last requeue.
     const budgetUsed = number - delivery.attemptBase;

@@ -51,22 +51,27 @@ export async function recordAttempts(
     }
     const round = indexes.map((i) => items[i] as AttemptRecordParams);
     const col = <T>(f: (p: AttemptRecordParams) => T) => round.map(f);
-    const { rows } = await db.query<{ delivery_id: string }>(recordSql, [
-      col((p) => p.deliveryId),
-      col((p) => p.attempt.id),
-      col((p) => p.owner),
-      col((p) => p.attempt.startedAt),
-      col((p) => p.attempt.durationMs),
-      col((p) => p.attempt.statusCode),
-      col((p) => p.attempt.responseBody),
-      col((p) => p.attempt.error),
-      col((p) => p.attempt.errorClass),
-      col((p) => p.outcome.state),
-      col((p) => p.outcome.nextAttemptAt),
-      col((p) => p.outcome.lastError),
-      col((p) => p.outcome.errorClass),
-      col((p) => p.outcome.deadReason),
-    ]);
+    // Named: prepared once per connection (same text every time), planned once.
+    const { rows } = await db.query<{ delivery_id: string }>({
+      name: 'hookgate_record_attempts',
+      text: recordSql,
+      values: [
+        col((p) => p.deliveryId),
+        col((p) => p.attempt.id),
+        col((p) => p.owner),
+        col((p) => p.attempt.startedAt),
+        col((p) => p.attempt.durationMs),
+        col((p) => p.attempt.statusCode),
+        col((p) => p.attempt.responseBody),
+        col((p) => p.attempt.error),
+        col((p) => p.attempt.errorClass),
+        col((p) => p.outcome.state),
+        col((p) => p.outcome.nextAttemptAt),
+        col((p) => p.outcome.lastError),
+        col((p) => p.outcome.errorClass),
+        col((p) => p.outcome.deadReason),
+      ],
+    });
     const recorded = new Set(rows.map((r) => r.delivery_id));
     for (const i of indexes)
       results[i] = recorded.has((items[i] as AttemptRecordParams).deliveryId);

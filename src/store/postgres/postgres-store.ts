@@ -53,6 +53,23 @@ export interface PostgresStoreOptions {
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+/** SKIP LOCKED: instances claiming at once take different rows; the events come back joined. */
+const claimDueSql = `WITH claimed AS (
+   UPDATE deliveries SET lease_owner = $1, lease_until = $2
+   WHERE id IN (
+     SELECT id FROM deliveries
+     WHERE destination = $3 AND state IN ('pending', 'retry') AND next_attempt_at <= $4
+       AND (lease_until IS NULL OR lease_until <= $4)
+       AND NOT EXISTS (SELECT 1 FROM destination_state s WHERE s.destination = $3 AND s.paused)
+     ORDER BY next_attempt_at, id LIMIT $5
+     FOR UPDATE SKIP LOCKED)
+   RETURNING *)
+ SELECT c.*, e.source, e.provider, e.provider_event_id, e.event_type, e.request_id,
+   e.client_ip, e.method, e.url, e.headers, e.body, e.received_at, e.duplicate_count,
+   e.last_duplicate_at
+ FROM claimed c JOIN events e ON e.id = c.event_id
+ ORDER BY c.next_attempt_at, c.id`;
+
 /** PostgreSQL engine: the same contract as SQLite, with row locks (SKIP LOCKED) for claims. */
 export class PostgresStore implements Store {
   readonly engine = 'postgres' as const;
@@ -186,30 +203,16 @@ export class PostgresStore implements Store {
   }
 
   async deliveryClaimDue(p: ClaimParams): Promise<ClaimedDelivery[]> {
-    // SKIP LOCKED: instances claiming at once take different rows instead of waiting.
-    const { rows } = await this.pool.query<DeliveryRow>(
-      `UPDATE deliveries SET lease_owner = $1, lease_until = $2
-       WHERE id IN (
-         SELECT id FROM deliveries
-         WHERE destination = $3 AND state IN ('pending', 'retry') AND next_attempt_at <= $4
-           AND (lease_until IS NULL OR lease_until <= $4)
-           AND NOT EXISTS (SELECT 1 FROM destination_state s WHERE s.destination = $3 AND s.paused)
-         ORDER BY next_attempt_at, id LIMIT $5
-         FOR UPDATE SKIP LOCKED)
-       RETURNING *`,
-      [p.owner, p.leaseUntil, p.destination, p.now, p.limit],
-    );
-    if (rows.length === 0) return [];
-    const events = await this.pool.query<EventRow>('SELECT * FROM events WHERE id = ANY($1)', [
-      rows.map((r) => r.event_id),
-    ]);
-    const byId = new Map(events.rows.map((e) => [e.id, toEvent(e)]));
-    return rows
-      .sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id.localeCompare(b.id))
-      .flatMap((row) => {
-        const event = byId.get(row.event_id);
-        return event ? [{ delivery: toDelivery(row), event }] : [];
-      });
+    // Named: prepared once per connection, so the plan is not made again at every claim.
+    const { rows } = await this.pool.query<DeliveryRow & Omit<EventRow, 'id'>>({
+      name: 'hookgate_claim_due',
+      text: claimDueSql,
+      values: [p.owner, p.leaseUntil, p.destination, p.now, p.limit],
+    });
+    return rows.map((row) => ({
+      delivery: toDelivery(row),
+      event: toEvent({ ...row, id: row.event_id }),
+    }));
   }
 
   async attemptRecord(params: AttemptRecordParams): Promise<boolean> {

@@ -43,8 +43,13 @@ async function dump(client: pg.ClientBase, schema: string): Promise<string> {
   const rows = async <T extends pg.QueryResultRow>(sql: string) =>
     (await client.query<T>(sql, [schema])).rows;
 
-  const tables = await rows<{ oid: number; name: string; persistence: string }>(
-    `SELECT c.oid, c.relname AS name, c.relpersistence AS persistence
+  const tables = await rows<{
+    oid: number;
+    name: string;
+    persistence: string;
+    options: string[] | null;
+  }>(
+    `SELECT c.oid, c.relname AS name, c.relpersistence AS persistence, c.reloptions AS options
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
      ORDER BY c.relname COLLATE "C"`,
@@ -157,7 +162,9 @@ async function dump(client: pg.ClientBase, schema: string): Promise<string> {
     for (const k of byTable(constraints, t.name))
       lines.push(`  CONSTRAINT ${k.name} ${unqualify(k.def)}`);
     const unlogged = t.persistence === 'u' ? 'UNLOGGED ' : '';
-    out.push(`CREATE ${unlogged}TABLE ${t.name} (\n${lines.join(',\n')}\n);`);
+    // Storage parameters (fillfactor…) change how the table behaves under updates: keep them.
+    const options = t.options?.length ? ` WITH (${[...t.options].sort().join(', ')})` : '';
+    out.push(`CREATE ${unlogged}TABLE ${t.name} (\n${lines.join(',\n')}\n)${options};`);
     const extras = [
       ...byTable(indexes, t.name).map((i) => `${unqualify(i.def)};`),
       ...byTable(triggers, t.name).map((g) => `${unqualify(g.def)};`),

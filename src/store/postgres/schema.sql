@@ -36,10 +36,9 @@ CREATE TABLE deliveries (
   attempt_base    integer NOT NULL DEFAULT 0,
   CONSTRAINT deliveries_pkey PRIMARY KEY (id),
   CONSTRAINT deliveries_event_id_fkey FOREIGN KEY (event_id) REFERENCES events(id)
-);
+) WITH (fillfactor=70);
 
 CREATE INDEX deliveries_created ON deliveries USING btree (created_at);
-CREATE INDEX deliveries_due ON deliveries USING btree (next_attempt_at) WHERE (state = ANY (ARRAY['pending'::text, 'retry'::text]));
 CREATE INDEX deliveries_due_by_destination ON deliveries USING btree (destination, next_attempt_at, id) WHERE (state = ANY (ARRAY['pending'::text, 'retry'::text]));
 CREATE INDEX deliveries_event ON deliveries USING btree (event_id);
 CREATE INDEX deliveries_state ON deliveries USING btree (state, destination);
