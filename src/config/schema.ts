@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getProvider, providerNames } from '../providers/index.ts';
-import { standardWebhooksKey } from '../providers/standard-webhooks.ts';
+import { standardWebhooksKey } from '../providers/standard-webhooks/provider.ts';
 import { cidr } from './cidr.ts';
 import { routeFilter } from './filter.ts';
 import { duration, size } from './units.ts';

@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
 import type { DestinationConfig } from '../config/schema.ts';
-import { standardWebhooksKey } from '../providers/standard-webhooks.ts';
+import { standardWebhooksKey } from '../providers/standard-webhooks/provider.ts';
 import { hmac } from '../verify/hmac.ts';
 import type { StoredEvent } from '../store/store.ts';
 import type { AttemptResult } from './outcome.ts';

@@ -86,17 +86,21 @@ async function receive(
     rawBody: body,
   });
   const now = deps.clock.now();
-  const verified = verifyWebhook(source.verify, webhook, now, (reason) =>
+  const verified = await verifyWebhook(source.verify, webhook, now, (reason) =>
     request.log.warn({ source: source.name, reason }, 'signature rejected'),
   );
 
-  const dedupeKey = dedupeKeyFor(source.config.dedupe.key, verified);
-  const deliveries = deps.routes.deliveriesFor(source.name, {
-    eventType: verified.eventType,
-    headers,
-    body: () => webhook.json(),
-  });
-  if (webhook.jsonFailed() && /\bjson\b/i.test(headers['content-type'] ?? '')) {
+  const { handshake } = verified;
+  // A handshake is kept (for the record) but never deduplicated or delivered.
+  const dedupeKey = handshake ? null : dedupeKeyFor(source.config.dedupe.key, verified);
+  const deliveries = handshake
+    ? []
+    : deps.routes.deliveriesFor(source.name, {
+        eventType: verified.eventType,
+        headers,
+        body: () => webhook.json(),
+      });
+  if (!handshake && webhook.jsonFailed() && /\bjson\b/i.test(headers['content-type'] ?? '')) {
     throw new HookgateError('INVALID_PAYLOAD', {
       message: 'The body is declared as JSON but does not parse.',
     });
@@ -124,6 +128,13 @@ async function receive(
     outcome = await deps.commits.submit(event);
   } catch (err) {
     throw new HookgateError('UNAVAILABLE', { cause: err });
+  }
+  if (handshake) {
+    request.log.info({ source: source.name, eventId: outcome.eventId }, 'handshake answered');
+    return reply
+      .code(handshake.reply.status)
+      .type(handshake.reply.contentType)
+      .send(handshake.reply.body);
   }
   if (outcome.status === 'duplicate') {
     request.log.info(

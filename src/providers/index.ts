@@ -1,9 +1,9 @@
 import type { Provider } from '../verify/types.ts';
-import { genericHmac } from './generic-hmac.ts';
-import { github } from './github.ts';
-import { none } from './none.ts';
-import { standardWebhooks } from './standard-webhooks.ts';
-import { stripe } from './stripe.ts';
+import { genericHmac } from './generic-hmac/provider.ts';
+import { github } from './github/provider.ts';
+import { none } from './none/provider.ts';
+import { standardWebhooks } from './standard-webhooks/provider.ts';
+import { stripe } from './stripe/provider.ts';
 
 /** Every built-in provider by name. The Provider type is erased here: options are validated per source. */
 const all = [stripe, github, standardWebhooks, genericHmac, none] as unknown as readonly Provider[];

@@ -41,6 +41,22 @@ export interface EventIdentity {
   readonly eventType?: string | undefined;
 }
 
+/** What a platform's endpoint check gets back, made from the request itself. */
+export interface HandshakeReply {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+export interface Handshake {
+  /**
+   * Whether the platform signs this request: then it is verified like any webhook first. False
+   * only where the platform sends it unsigned (WooCommerce's creation ping).
+   */
+  readonly signed: boolean;
+  readonly reply: HandshakeReply;
+}
+
 export interface Provider<Options = unknown> {
   readonly name: string;
   /** Default timestamp tolerance in seconds (0 when the scheme has no timestamp). */
@@ -49,6 +65,18 @@ export interface Provider<Options = unknown> {
   readonly requiresSecret: boolean;
   /** Schema of the source's `options` for this provider; strict, with defaults. */
   readonly optionsSchema: ZodType<Options>;
+  /**
+   * I/O that verify needs, done first (PayPal: download and check the signing certificate,
+   * cached). Throws only when the gateway cannot decide (certificate host down): that is a 503.
+   */
+  prepare?(request: WebhookRequest, context: VerifyContext<Options>): Promise<void>;
   verify(request: WebhookRequest, context: VerifyContext<Options>): VerifyResult;
   identify(request: WebhookRequest, options: Options): EventIdentity;
+  /**
+   * A platform's endpoint check (Slack `url_verification`, Zoom `endpoint.url_validation`,
+   * Twitch `webhook_callback_verification`, Discord PING, WooCommerce's ping), or undefined for
+   * an ordinary event. It is stored as an event of type `handshake`, never delivered, and
+   * answered with `reply` (after verification when `signed`).
+   */
+  handshake?(request: WebhookRequest, context: VerifyContext<Options>): Handshake | undefined;
 }

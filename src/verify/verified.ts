@@ -1,5 +1,5 @@
 import { HookgateError } from '../domain/errors.ts';
-import type { EventIdentity, Provider, WebhookRequest } from './types.ts';
+import type { EventIdentity, Handshake, Provider, VerifyContext, WebhookRequest } from './types.ts';
 
 declare const verified: unique symbol;
 
@@ -8,6 +8,8 @@ export interface VerifiedWebhook extends EventIdentity {
   readonly [verified]: true;
   readonly request: WebhookRequest;
   readonly provider: string;
+  /** Set when the request is the platform's endpoint check: answer this, deliver nothing. */
+  readonly handshake?: Handshake;
 }
 
 export interface VerifySource {
@@ -17,30 +19,54 @@ export interface VerifySource {
   readonly options: unknown;
 }
 
+/** Event type of a stored handshake; routes never match it (it has no deliveries). */
+export const handshakeEventType = 'handshake';
+
 /**
- * Checks the request against the source's provider and identifies the event. Throws
- * INVALID_SIGNATURE with no hint to the sender; the reason goes to `onReject` for the log.
+ * Checks the request against the source's provider and identifies the event (or the platform's
+ * handshake). Throws INVALID_SIGNATURE with no hint to the sender; the reason goes to `onReject`
+ * for the log.
  */
-export function verifyWebhook(
+export async function verifyWebhook(
   source: VerifySource,
   request: WebhookRequest,
   now: number,
   onReject: (reason: string) => void,
-): VerifiedWebhook {
-  const result = source.provider.verify(request, {
+): Promise<VerifiedWebhook> {
+  const { provider } = source;
+  const context: VerifyContext = {
     now,
     secrets: source.secrets,
     toleranceSeconds: source.toleranceSeconds,
     options: source.options,
-  });
-  if (!result.ok) {
-    onReject(result.reason);
-    throw new HookgateError('INVALID_SIGNATURE');
+  };
+  const handshake = provider.handshake?.(request, context);
+  if (handshake?.signed !== false) {
+    if (provider.prepare) {
+      try {
+        await provider.prepare(request, context);
+      } catch (err) {
+        throw new HookgateError('UNAVAILABLE', { cause: err });
+      }
+    }
+    const result = provider.verify(request, context);
+    if (!result.ok) {
+      onReject(result.reason);
+      throw new HookgateError('INVALID_SIGNATURE');
+    }
   }
-  const identity = source.provider.identify(request, source.options);
+  if (handshake) {
+    return {
+      request,
+      provider: provider.name,
+      eventType: handshakeEventType,
+      handshake,
+    } as VerifiedWebhook;
+  }
+  const identity = provider.identify(request, source.options);
   return {
     request,
-    provider: source.provider.name,
+    provider: provider.name,
     eventId: identity.eventId,
     eventType: identity.eventType,
   } as VerifiedWebhook;

@@ -87,9 +87,9 @@ describe('shared state through Redis: two instances', { skip }, () => {
     const { runtimeA, runtimeB } = await twoDestinations({
       rateLimit: { points: 5, duration: 60 },
     });
-    assert.deepEqual(await runtimeA.capacity(testNow, 10), { slots: 5 });
+    assert.equal((await runtimeA.capacity(testNow, 10)).slots, 5);
     await runtimeA.take(3);
-    assert.deepEqual(await runtimeB.capacity(testNow, 10), { slots: 2 });
+    assert.equal((await runtimeB.capacity(testNow, 10)).slots, 2);
     await runtimeB.take(2);
     const full = await runtimeA.capacity(testNow, 10);
     assert.equal(full.slots, 0);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { genericHmac } from '../../../src/providers/generic-hmac.ts';
+import { genericHmac } from '../../../src/providers/generic-hmac/provider.ts';
 import { check, NOW_S, request } from './support.ts';
 
 const secret = randomBytes(24).toString('hex');

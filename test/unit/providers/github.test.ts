@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { sign } from '@octokit/webhooks-methods';
-import { github } from '../../../src/providers/github.ts';
+import { github } from '../../../src/providers/github/provider.ts';
 import { check, request } from './support.ts';
 
 const secret = randomBytes(20).toString('hex');

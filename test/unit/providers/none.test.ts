@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { none } from '../../../src/providers/none.ts';
+import { none } from '../../../src/providers/none/provider.ts';
 import { getProvider, providerNames, providers } from '../../../src/providers/index.ts';
 import { check, request } from './support.ts';
 

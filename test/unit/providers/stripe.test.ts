@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import Stripe from 'stripe';
-import { stripe } from '../../../src/providers/stripe.ts';
+import { stripe } from '../../../src/providers/stripe/provider.ts';
 import { check, NOW_MS, NOW_S, request } from './support.ts';
 
 const secret = 'whsec_' + randomBytes(24).toString('hex');

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { decodeSignature } from '../verify/compare.ts';
-import { anySignatureMatches } from '../verify/hmac.ts';
-import { textAt } from '../domain/json-path.ts';
-import { parseUnixSeconds, withinTolerance } from '../verify/timestamp.ts';
-import type { Provider, WebhookRequest } from '../verify/types.ts';
+import { decodeSignature } from '../../verify/compare.ts';
+import { anySignatureMatches } from '../../verify/hmac.ts';
+import { textAt } from '../../domain/json-path.ts';
+import { parseUnixSeconds, withinTolerance } from '../../verify/timestamp.ts';
+import type { Provider, WebhookRequest } from '../../verify/types.ts';
 
 interface StripeHeader {
   readonly timestamp: string | undefined;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Provider } from '../verify/types.ts';
+import type { Provider } from '../../verify/types.ts';
 
 const headerName = z
   .string()

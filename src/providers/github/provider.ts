@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { decodeSignature } from '../verify/compare.ts';
-import { anySignatureMatches, type HmacAlgorithm } from '../verify/hmac.ts';
-import { textAt } from '../domain/json-path.ts';
-import type { Provider, WebhookRequest } from '../verify/types.ts';
+import { decodeSignature } from '../../verify/compare.ts';
+import { anySignatureMatches, type HmacAlgorithm } from '../../verify/hmac.ts';
+import { textAt } from '../../domain/json-path.ts';
+import type { Provider, WebhookRequest } from '../../verify/types.ts';
 
 /** The header to check: SHA-256 whenever it is present (even empty), SHA-1 only without it. */
 function pickSignature(

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { decodeSignature } from '../verify/compare.ts';
-import { anySignatureMatches } from '../verify/hmac.ts';
-import { stringAt } from '../domain/json-path.ts';
-import { compileTemplate, type SigningTemplate } from '../verify/template.ts';
-import { parseUnixSeconds, withinTolerance } from '../verify/timestamp.ts';
-import type { Provider } from '../verify/types.ts';
+import { decodeSignature } from '../../verify/compare.ts';
+import { anySignatureMatches } from '../../verify/hmac.ts';
+import { stringAt } from '../../domain/json-path.ts';
+import { compileTemplate, type SigningTemplate } from '../../verify/template.ts';
+import { parseUnixSeconds, withinTolerance } from '../../verify/timestamp.ts';
+import type { Provider } from '../../verify/types.ts';
 
 const headerName = z
   .string()

@@ -1,0 +1,34 @@
+/**
+ * The webhook simulator's side of a provider (`hookgate send <provider>`): a sample payload and
+ * the signing the platform itself does, so a running gateway can be exercised end to end.
+ */
+export interface SimulatedRequest {
+  /** Headers the platform sends, signature included. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+  /** Appended to the source's URL: a subpath (`/order/123`) and/or query (`?bodySHA256=…`). */
+  readonly pathSuffix?: string;
+  /** POST unless the platform uses another method. */
+  readonly method?: string;
+}
+
+export interface SignParams {
+  readonly body: Buffer;
+  /**
+   * The secret as configured on the source. For public-key schemes (PayPal, SendGrid, Discord,
+   * Standard Webhooks v1a) the PRIVATE key matching the configured public key, PEM.
+   */
+  readonly secret: string;
+  /** Milliseconds since the epoch. */
+  readonly now: number;
+  /** The source's options, parsed by the provider's schema. */
+  readonly options: unknown;
+  /** The full URL the request goes to (Twilio and Square sign it). */
+  readonly url: string;
+}
+
+export interface Simulator {
+  /** A realistic sample body of this platform (what `--file` replaces). */
+  sample(): Buffer;
+  sign(params: SignParams): SimulatedRequest;
+}
