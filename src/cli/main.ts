@@ -3,12 +3,17 @@ import { ConfigError, loadConfig } from '../config/load.ts';
 import { createLogger } from '../log.ts';
 import { startServer } from '../server.ts';
 import { openStore, StoreUrlError } from '../store/open.ts';
+import { SendError, sendSimulated } from './send.ts';
 
 const usage = `usage: hookgate <command>
 
 commands:
   serve     run the gateway (default)
   migrate   apply database migrations and exit
+  send <provider> --source NAME [--file payload.json] [--url http://127.0.0.1:3002]
+            [--secret S] [--key private.pem]
+            sign a sample (or the file) exactly as the provider would and post it to a
+            running gateway, with the source's own secret and options
 
 environment: HOOKGATE_CONFIG, PORT, HOST, DATABASE_URL, LOG_LEVEL, HOOKGATE_DATA_DIR`;
 
@@ -39,11 +44,38 @@ async function migrate(): Promise<void> {
   process.stdout.write(`migrations applied to ${config.storage.url}\n`);
 }
 
+async function send(provider: string | undefined, values: Record<string, unknown>) {
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const source = str('source');
+  if (provider === undefined || source === undefined) {
+    process.stderr.write(`hookgate send needs a provider and --source\n${usage}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const result = await sendSimulated(loadConfig(), {
+    provider,
+    source,
+    file: str('file'),
+    url: str('url'),
+    secret: str('secret'),
+    key: str('key'),
+  });
+  process.stdout.write(`${result.method} ${result.url} -> ${result.status}\n${result.body}\n`);
+  if (result.status < 200 || result.status > 299) process.exitCode = 1;
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      source: { type: 'string' },
+      file: { type: 'string' },
+      url: { type: 'string' },
+      secret: { type: 'string' },
+      key: { type: 'string' },
+    },
   });
   const command = positionals[0] ?? 'serve';
   if (values.help) {
@@ -52,12 +84,13 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   if (command === 'serve') return serve();
   if (command === 'migrate') return migrate();
+  if (command === 'send') return send(positionals[1], values);
   process.stderr.write(`unknown command: ${command}\n${usage}\n`);
   process.exitCode = 2;
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof StoreUrlError) {
+  if (err instanceof ConfigError || err instanceof StoreUrlError || err instanceof SendError) {
     process.stderr.write(`hookgate: ${err.message}\n`);
   } else {
     process.stderr.write(

@@ -44,6 +44,20 @@ const source = z
     dedupe: z
       .strictObject({ key: dedupeKey.default('auto'), window: duration.prefault('7d') })
       .prefault({}),
+    /**
+     * Okta-style endpoint verification: a request carrying `header` is answered
+     * `{"<field>": <its value>}` (any provider; the platform sends it unsigned, GET or POST).
+     */
+    verificationChallenge: z
+      .strictObject({
+        header: z
+          .string()
+          .min(1)
+          .transform((h) => h.toLowerCase())
+          .default('x-okta-verification-challenge'),
+        field: z.string().min(1).default('verification'),
+      })
+      .optional(),
   })
   .transform((src, ctx) => {
     const provider = getProvider(src.provider);

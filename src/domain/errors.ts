@@ -9,6 +9,11 @@ export const errorCatalog = {
   IP_NOT_ALLOWED: { status: 403, message: 'The client address is not allowed for this source.' },
   UNKNOWN_SOURCE: { status: 404, message: 'No source is configured under this name.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    message:
+      'This source takes webhooks by POST or PUT; GET only answers its verification challenge.',
+  },
   CONFLICT: { status: 409, message: 'The resource is not in a state that allows this.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body exceeds the limit of this source.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The content type is not supported.' },

@@ -31,6 +31,7 @@ export class SourceRuntime {
       secrets: config.secrets,
       toleranceSeconds: config.toleranceSeconds,
       options: config.options,
+      verificationChallenge: config.verificationChallenge,
     };
     this.bodyLimit = config.bodyLimit ?? serverBodyLimit;
     const { header } = config.options as { header?: unknown };

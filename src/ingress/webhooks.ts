@@ -85,6 +85,10 @@ async function receive(
     headers,
     rawBody: body,
   });
+  // GET exists only for verification challenges (Okta's one-time GET).
+  const challengeHeader = source.config.verificationChallenge?.header;
+  if (request.method === 'GET' && (challengeHeader === undefined || !headers[challengeHeader]))
+    throw new HookgateError('METHOD_NOT_ALLOWED');
   const now = deps.clock.now();
   const verified = await verifyWebhook(source.verify, webhook, now, (reason) =>
     request.log.warn({ source: source.name, reason }, 'signature rejected'),
@@ -173,13 +177,12 @@ export function webhookRoutes(deps: IngressDeps, bodyLimit: number) {
       bodyLimit,
       onRequest: (request: Req) => admit(deps, request),
     };
+    // PUT: some platforms send updates that way (Delivery Hero's order status updates).
+    const method = ['POST', 'PUT', 'GET'];
+    const handler = (request: Req, reply: FastifyReply) => receive(deps, request, reply);
     for (const prefix of webhookPrefixes) {
-      app.post(`${prefix}/:source`, options, (request: Req, reply) =>
-        receive(deps, request, reply),
-      );
-      app.post(`${prefix}/:source/*`, options, (request: Req, reply) =>
-        receive(deps, request, reply),
-      );
+      app.route({ method, url: `${prefix}/:source`, ...options, handler });
+      app.route({ method, url: `${prefix}/:source/*`, ...options, handler });
     }
   };
 }

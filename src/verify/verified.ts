@@ -17,6 +17,23 @@ export interface VerifySource {
   readonly secrets: readonly string[];
   readonly toleranceSeconds: number;
   readonly options: unknown;
+  /** Okta-style challenge echo, for any provider. */
+  readonly verificationChallenge?: { readonly header: string; readonly field: string } | undefined;
+}
+
+/** The source's challenge header, echoed back as the platform expects; unsigned by design. */
+function challengeEcho(source: VerifySource, request: WebhookRequest): Handshake | undefined {
+  const challenge = source.verificationChallenge;
+  const value = challenge && request.headers[challenge.header];
+  if (challenge === undefined || value === undefined) return undefined;
+  return {
+    signed: false,
+    reply: {
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ [challenge.field]: value }),
+    },
+  };
 }
 
 /** Event type of a stored handshake; routes never match it (it has no deliveries). */
@@ -40,7 +57,7 @@ export async function verifyWebhook(
     toleranceSeconds: source.toleranceSeconds,
     options: source.options,
   };
-  const handshake = provider.handshake?.(request, context);
+  const handshake = challengeEcho(source, request) ?? provider.handshake?.(request, context);
   if (handshake?.signed !== false) {
     if (provider.prepare) {
       try {

@@ -47,6 +47,12 @@ const config = {
       secrets: [careemSecret],
       rateLimit: { points: 2, duration: 60 },
     },
+    {
+      name: 'okta',
+      provider: 'generic-hmac',
+      secrets: [careemSecret],
+      verificationChallenge: {},
+    },
   ],
   destinations: [
     { name: 'backend', url: 'http://127.0.0.1:3001/api/integration/orders' },
@@ -55,6 +61,7 @@ const config = {
   routes: [
     { source: 'careem', destination: 'backend', filter: { eventType: 'order.*' } },
     { source: 'careem', destination: 'audit' },
+    { source: 'okta', destination: 'audit' },
   ],
 };
 
@@ -241,6 +248,40 @@ for (const engine of testEngines) {
       const stored = await gw.store.eventGet({ id: res.json().data.eventId });
       assert.equal(stored?.providerEventId, id);
       assert.equal(stored?.eventType, 'user.created');
+    });
+
+    it('echoes an Okta-style verification challenge, keeps it as a handshake event, delivers nothing', async () => {
+      const res = await gw.app.http.inject({
+        method: 'GET',
+        url: '/webhooks/okta',
+        headers: { 'x-okta-verification-challenge': 'chal-123' },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(res.json(), { verification: 'chal-123' });
+      const [stored] = await gw.store.eventList({ source: 'okta', limit: 1 });
+      assert.equal(stored?.eventType, 'handshake');
+      assert.deepEqual(await gw.store.deliveryListByEvent({ eventId: stored?.id as string }), []);
+      // GET without the challenge is not a webhook; POST is verified as usual.
+      const get = await gw.app.http.inject({ method: 'GET', url: '/webhooks/okta' });
+      assert.equal(get.statusCode, 405);
+      assert.equal(get.json().error.code, 'METHOD_NOT_ALLOWED');
+      const unsigned = await post('/webhooks/okta', '{"a":1}', {
+        'content-type': 'application/json',
+      });
+      assert.equal(unsigned.statusCode, 401);
+    });
+
+    it('takes PUT as well as POST (platforms that send updates by PUT)', async () => {
+      const body = JSON.stringify({ order_id: 'CAR-PUT-1', status: 'ORDER_CANCELLED' });
+      const res = await gw.app.http.inject({
+        method: 'PUT',
+        url: '/webhooks/careem/remoteId/R1/remoteOrder/CAR-PUT-1/posOrderStatus',
+        payload: body,
+        headers: { 'content-type': 'application/json', 'x-careem-signature': careemSig(body) },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const stored = await gw.store.eventGet({ id: res.json().data.eventId });
+      assert.equal(stored?.method, 'PUT');
     });
 
     it('answers on the seed aliases and subpaths, and creates one delivery per matching route', async () => {
