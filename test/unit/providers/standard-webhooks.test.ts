@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { standardWebhooks, standardWebhooksKey } from '../../../src/providers/standard-webhooks/provider.ts';
+import {
+  standardWebhooks,
+  standardWebhooksKey,
+} from '../../../src/providers/standard-webhooks/provider.ts';
 import { check, NOW_S, request } from './support.ts';
 
 const secret = 'whsec_' + randomBytes(24).toString('base64');
