@@ -8,8 +8,8 @@ import { LocalBreaker, type Breaker } from './breaker.ts';
 import { CircuitBreaker, type TransitionListener } from './circuit-breaker.ts';
 import type { Decision, ErrorClass } from './outcome.ts';
 
-/** A probe may take the destination's timeout; this much more covers the rest of the attempt. */
-const probeLeaseMarginMs = 5_000;
+/** An attempt may take the destination's timeout; this much more covers the rest of it. */
+export const attemptMarginMs = 5_000;
 
 export interface Capacity {
   readonly slots: number;
@@ -56,7 +56,7 @@ export class DestinationRuntime {
       (redis
         ? new SharedBreaker(
             config.name,
-            { ...cb, probeLeaseMs: config.timeoutMs + probeLeaseMarginMs },
+            { ...cb, probeLeaseMs: config.timeoutMs + attemptMarginMs },
             redis,
             this.breaker,
             onTransition,
@@ -115,7 +115,7 @@ export class DestinationRuntime {
     const taken: ClaimedDelivery[] = [];
     while (taken.length < count && this.ready.length > 0) {
       const next = this.ready.shift() as { item: ClaimedDelivery; leaseUntil: number };
-      if (next.leaseUntil - now > this.config.timeoutMs + probeLeaseMarginMs) taken.push(next.item);
+      if (next.leaseUntil - now > this.config.timeoutMs + attemptMarginMs) taken.push(next.item);
     }
     return taken;
   }

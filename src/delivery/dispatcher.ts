@@ -7,7 +7,7 @@ import { GroupCommit } from '../domain/group-commit.ts';
 import type { AttemptRecordParams, ClaimedDelivery, DueListener, Store } from '../store/store.ts';
 import type { RedisConnection } from '../shared/redis-connection.ts';
 import type { TransitionListener } from './circuit-breaker.ts';
-import { DestinationRuntime } from './destination-runtime.ts';
+import { attemptMarginMs, DestinationRuntime } from './destination-runtime.ts';
 import type { HttpSender } from './http-sender.ts';
 import { classify, decideOutcome, type AttemptResult } from './outcome.ts';
 
@@ -172,9 +172,13 @@ export class Dispatcher {
     if (limit > 0 && claimed.length === limit && slots === free) this.again = true;
   }
 
-  /** How many deliveries of a destination to hold claimed ahead. */
+  /**
+   * How many deliveries of a destination to hold claimed ahead: none when the lease is too short
+   * to leave room for an attempt after waiting (they would only be dropped and claimed again).
+   */
   private aheadFor(destination: DestinationRuntime): number {
-    const { concurrency } = this.deps.config.delivery;
+    const { concurrency, lease } = this.deps.config.delivery;
+    if (lease <= destination.config.timeoutMs + attemptMarginMs) return 0;
     return Math.min(concurrency, destination.config.concurrency ?? concurrency);
   }
 

@@ -63,12 +63,13 @@ for (const engine of testEngines) {
               destination('bad'),
               destination('gone'),
               destination('picky', { retry: { ...retry, retryableStatuses: [409] } }),
+              destination('narrow', { concurrency: 2 }),
               destination('down', {
                 retry: { schedule: ['10s'], maxAttempts: 10, jitter: 0 },
                 circuitBreaker: { failureThreshold: 3, resetTimeout: '30s' },
               }),
             ],
-            routes: ['ok', 'flaky', 'bad', 'gone', 'picky', 'down'].map((d) => ({
+            routes: ['ok', 'flaky', 'bad', 'gone', 'picky', 'down', 'narrow'].map((d) => ({
               source: 'orders',
               destination: d,
               filter: { eventType: `to.${d}` },
@@ -110,6 +111,36 @@ for (const engine of testEngines) {
         gw.app.dispatcher.wake();
         await gw.app.dispatcher.idle();
       }
+
+      it('never has more attempts in flight than a destination allows, claiming ahead or not', async () => {
+        let inFlight = 0;
+        let most = 0;
+        receiver.on('/narrow', () => {
+          inFlight += 1;
+          most = Math.max(most, inFlight);
+          setTimeout(() => (inFlight -= 1), 20);
+          return { status: 200, delayMs: 20 };
+        });
+        const bodies = Array.from({ length: 12 }, (_, i) => JSON.stringify({ n: i }));
+        await Promise.all(
+          bodies.map((body) =>
+            gw.app.http.inject({
+              method: 'POST',
+              url: '/webhooks/orders',
+              payload: body,
+              headers: {
+                'content-type': 'application/json',
+                'x-signature': createHmac('sha256', secret).update(body).digest('hex'),
+                'x-event-type': 'to.narrow',
+              },
+            }),
+          ),
+        );
+        gw.app.dispatcher.wake();
+        await gw.app.dispatcher.idle();
+        assert.equal(receiver.at('/narrow').length, 12, 'each delivered once');
+        assert.ok(most <= 2, `${most} attempts at once`);
+      });
 
       const deliveryOf = async (eventId: string): Promise<Delivery> => {
         const [d] = await gw.store.deliveryListByEvent({ eventId });
