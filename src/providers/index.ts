@@ -1,12 +1,34 @@
 import type { Provider } from '../verify/types.ts';
 import { genericHmac } from './generic-hmac/provider.ts';
 import { github } from './github/provider.ts';
+import { google } from './google/provider.ts';
+import { mailgun } from './mailgun/provider.ts';
 import { none } from './none/provider.ts';
+import { paddle } from './paddle/provider.ts';
+import { square } from './square/provider.ts';
 import { standardWebhooks } from './standard-webhooks/provider.ts';
 import { stripe } from './stripe/provider.ts';
+import { twilio } from './twilio/provider.ts';
+import { twitchEventSub } from './twitch/provider.ts';
+import { woocommerce } from './woocommerce/provider.ts';
+import { zoom } from './zoom/provider.ts';
 
 /** Every built-in provider by name. The Provider type is erased here: options are validated per source. */
-const all = [stripe, github, standardWebhooks, genericHmac, none] as unknown as readonly Provider[];
+const all = [
+  stripe,
+  github,
+  standardWebhooks,
+  twilio,
+  square,
+  paddle,
+  zoom,
+  twitchEventSub,
+  woocommerce,
+  mailgun,
+  google,
+  genericHmac,
+  none,
+] as unknown as readonly Provider[];
 
 export const providers: ReadonlyMap<string, Provider> = new Map(all.map((p) => [p.name, p]));
 
