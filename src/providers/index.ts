@@ -2,6 +2,12 @@ import type { Provider } from '../verify/types.ts';
 import { genericHmac } from './generic-hmac/provider.ts';
 import { github } from './github/provider.ts';
 import { google } from './google/provider.ts';
+import { gitlab } from './gitlab/provider.ts';
+import { intercom } from './intercom/provider.ts';
+import { linear } from './linear/provider.ts';
+import { shopify } from './shopify/provider.ts';
+import { slack } from './slack/provider.ts';
+import { typeform } from './typeform/provider.ts';
 import { mailgun } from './mailgun/provider.ts';
 import { none } from './none/provider.ts';
 import { paddle } from './paddle/provider.ts';
@@ -18,6 +24,12 @@ const all = [
   stripe,
   github,
   standardWebhooks,
+  gitlab,
+  shopify,
+  slack,
+  linear,
+  typeform,
+  intercom,
   twilio,
   square,
   paddle,
