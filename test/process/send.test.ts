@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { sendSimulated } from '../../src/cli/send.ts';
+import { parseConfig, type LoadedConfig } from '../../src/config/load.ts';
+import { simulators } from '../../src/providers/simulators.ts';
+import { tempDir } from '../helpers/gateway.ts';
+import { spawnGateway, writeConfig, type GatewayProcess } from '../helpers/process.ts';
+
+const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+
+/** What a source of each provider needs beyond a random secret. */
+const special: Record<string, { secret?: string; options?: object }> = {
+  'standard-webhooks': { secret: `whsec_${randomBytes(24).toString('base64')}` },
+  twilio: { options: { url: 'https://hooks.example.com/webhooks/twilio' } },
+  square: { options: { notificationUrl: 'https://hooks.example.com/webhooks/square' } },
+};
+
+/** `hookgate send` against a real gateway process: every simulator's sample is accepted. */
+describe('hookgate send (webhook simulator)', () => {
+  const dir = tempDir();
+  let gateway: GatewayProcess;
+  let loaded: LoadedConfig;
+  let file: string;
+  before(async () => {
+    file = writeConfig(dir, {
+      sources: [...simulators.keys()].map((provider) => ({
+        name: provider,
+        provider,
+        secrets: [special[provider]?.secret ?? randomBytes(24).toString('hex')],
+        ...(special[provider]?.options ? { options: special[provider].options } : {}),
+      })),
+    });
+    loaded = parseConfig(readFileSync(file, 'utf8'), { file, env: {}, dataDir: dir });
+    gateway = await spawnGateway(file, dir);
+  });
+  after(async () => {
+    gateway.child.kill('SIGTERM');
+    await gateway.exited;
+  });
+
+  it('signs each provider sample as the platform would, and the gateway stores it', async () => {
+    for (const provider of simulators.keys()) {
+      const result = await sendSimulated(loaded, { provider, source: provider, url: gateway.url });
+      assert.equal(result.status, 200, `${provider}: ${result.body}`);
+      assert.ok(JSON.parse(result.body).data.eventId, provider);
+    }
+  });
+
+  it('works from the command line, and refuses a source of another provider', () => {
+    const env = { ...process.env, HOOKGATE_CONFIG: file, HOOKGATE_DATA_DIR: dir };
+    const ok = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', main, 'send', 'stripe', '--source', 'stripe', '--url', gateway.url],
+      { env, encoding: 'utf8', timeout: 20_000 },
+    );
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /^POST .*\/webhooks\/stripe -> 200/);
+    const wrong = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', main, 'send', 'stripe', '--source', 'github', '--url', gateway.url],
+      { env, encoding: 'utf8', timeout: 20_000 },
+    );
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /uses provider "github"/);
+    assert.doesNotMatch(wrong.stderr, /\bat .*\.ts:\d+/);
+  });
+});
