@@ -1,4 +1,8 @@
 import type { Provider } from '../verify/types.ts';
+import { apiKey } from './api-key/provider.ts';
+import { basicAuth } from './basic-auth/provider.ts';
+import { careem } from './careem/provider.ts';
+import { discord } from './discord/provider.ts';
 import { genericHmac } from './generic-hmac/provider.ts';
 import { github } from './github/provider.ts';
 import { google } from './google/provider.ts';
@@ -11,9 +15,12 @@ import { typeform } from './typeform/provider.ts';
 import { mailgun } from './mailgun/provider.ts';
 import { none } from './none/provider.ts';
 import { paddle } from './paddle/provider.ts';
+import { paypal } from './paypal/provider.ts';
+import { sendgrid } from './sendgrid/provider.ts';
 import { square } from './square/provider.ts';
 import { standardWebhooks } from './standard-webhooks/provider.ts';
 import { stripe } from './stripe/provider.ts';
+import { talabat } from './talabat/provider.ts';
 import { twilio } from './twilio/provider.ts';
 import { twitchEventSub } from './twitch/provider.ts';
 import { woocommerce } from './woocommerce/provider.ts';
@@ -38,7 +45,14 @@ const all = [
   woocommerce,
   mailgun,
   google,
+  paypal,
+  sendgrid,
+  discord,
+  talabat,
+  careem,
   genericHmac,
+  basicAuth,
+  apiKey,
   none,
 ] as unknown as readonly Provider[];
 

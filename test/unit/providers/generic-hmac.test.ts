@@ -273,3 +273,43 @@ describe('generic-hmac provider', () => {
     });
   });
 });
+
+describe('generic-hmac simulator', () => {
+  it('signs with the source options (template, timestamp, id, header values, prefix)', async () => {
+    const { genericHmacSimulator } =
+      await import('../../../src/providers/generic-hmac/simulate.ts');
+    const raw = {
+      header: 'x-sig',
+      algorithm: 'sha512',
+      encoding: 'base64',
+      prefix: 'v1=',
+      template: '{id}.{timestamp}.{header:X-Shop}.{body}',
+      timestampHeader: 'x-ts',
+      idHeader: 'x-id',
+    };
+    const sent = genericHmacSimulator.sign({
+      body: genericHmacSimulator.sample(),
+      secret,
+      now: NOW_S * 1000,
+      options: genericHmac.optionsSchema.parse(raw),
+      url: 'http://x',
+    });
+    assert.equal(sent.headers['x-ts'], String(NOW_S));
+    assert.deepEqual(
+      check(genericHmac, request(sent.body, sent.headers), [secret], { options: raw }),
+      {
+        ok: true,
+      },
+    );
+    const plain = genericHmacSimulator.sign({
+      body: genericHmacSimulator.sample(),
+      secret,
+      now: NOW_S * 1000,
+      options: genericHmac.optionsSchema.parse({}),
+      url: 'http://x',
+    });
+    assert.deepEqual(check(genericHmac, request(plain.body, plain.headers), [secret]), {
+      ok: true,
+    });
+  });
+});

@@ -42,11 +42,32 @@ describe('none provider', () => {
 describe('provider registry', () => {
   it('lists every built-in provider by name', () => {
     assert.deepEqual([...providerNames].sort(), [
+      'api-key',
+      'basic-auth',
+      'careem',
+      'discord',
       'generic-hmac',
       'github',
+      'gitlab',
+      'google',
+      'intercom',
+      'linear',
+      'mailgun',
       'none',
+      'paddle',
+      'paypal',
+      'sendgrid',
+      'shopify',
+      'slack',
+      'square',
       'standard-webhooks',
       'stripe',
+      'talabat',
+      'twilio',
+      'twitch',
+      'typeform',
+      'woocommerce',
+      'zoom',
     ]);
     for (const name of providerNames) assert.equal(getProvider(name)?.name, name);
     assert.equal(providers.size, providerNames.length);
@@ -54,7 +75,30 @@ describe('provider registry', () => {
     assert.equal(getProvider('__proto__'), undefined);
   });
 
-  it('requires a secret for every provider but none', () => {
-    for (const p of providers.values()) assert.equal(p.requiresSecret, p.name !== 'none');
+  it('requires a secret for every provider but none and paypal (a public certificate and a webhook id)', () => {
+    for (const p of providers.values())
+      assert.equal(p.requiresSecret, !['none', 'paypal'].includes(p.name), p.name);
+  });
+});
+
+describe('none simulator', () => {
+  it('sends the sample with the configured id/type headers', async () => {
+    const { noneSimulator } = await import('../../../src/providers/none/simulate.ts');
+    const o = none.optionsSchema.parse({
+      eventIdHeader: 'x-request-id',
+      eventTypeHeader: 'x-kind',
+    });
+    const sent = noneSimulator.sign({
+      body: noneSimulator.sample(),
+      secret: '',
+      now: 0,
+      options: o,
+      url: 'http://x',
+    });
+    const req = request(sent.body, sent.headers);
+    assert.deepEqual(check(none, req, []), { ok: true });
+    const identity = none.identify(req, o);
+    assert.equal(identity.eventType, 'ping');
+    assert.ok(identity.eventId);
   });
 });

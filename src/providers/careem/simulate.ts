@@ -1,0 +1,61 @@
+import { hmac } from '../../verify/hmac.ts';
+import type { Simulator } from '../simulator.ts';
+import type { CareemOptions } from './provider.ts';
+
+/** Seed 001 §4.1's sample Careem order (Amman, JOD). */
+const sampleOrder = {
+  id: 'CR123456789',
+  status: 'created',
+  order_number: 'ORD-001',
+  created_at: '2025-10-01T12:00:00Z',
+  customer: {
+    name: 'Ahmed Ali',
+    phone_number: '+962791234567',
+    email: 'ahmed@example.com',
+    address: {
+      street: 'King Abdullah Street',
+      area: 'Abdoun',
+      city: 'Amman',
+      latitude: 31.9539,
+      longitude: 35.9106,
+    },
+  },
+  items: [
+    {
+      id: 'item-001',
+      name: 'Chicken Burger',
+      name_ar: 'برجر دجاج',
+      quantity: 2,
+      item_price: 5.5,
+      total_price: 11.0,
+      groups: [
+        {
+          name: 'Add-ons',
+          options: [{ id: 'opt-001', name: 'Extra Cheese', price: 0.5, quantity: 1 }],
+        },
+      ],
+    },
+  ],
+  price: {
+    subtotal: 11.0,
+    delivery_fee: 2.0,
+    service_fee: 1.0,
+    tax_amount: 2.24,
+    total_taxable_price: 16.24,
+  },
+  delivery_type: 'careem',
+  merchant_pay_type: 'cash',
+};
+
+/** Signs as seed 000's curl example does: `openssl dgst -sha256 -hmac <secret>` of the body. */
+export const careemSimulator: Simulator = {
+  sample: () => Buffer.from(JSON.stringify(sampleOrder), 'utf8'),
+  sign({ body, secret, options }) {
+    const o = options as CareemOptions; // already parsed by the provider's schema
+    const signature = hmac(o.algorithm, secret, body).toString(o.encoding);
+    return {
+      headers: { 'content-type': 'application/json', [o.header]: `${o.prefix}${signature}` },
+      body,
+    };
+  },
+};

@@ -1,0 +1,43 @@
+import { createPrivateKey, sign } from 'node:crypto';
+import type { Simulator } from '../simulator.ts';
+
+/** A slash-command interaction as Discord sends it (ids are snowflakes; the token is fake). */
+const sampleInteraction = {
+  app_permissions: '562949953601536',
+  application_id: '1280394745937956905',
+  authorizing_integration_owners: { '0': '1280394745937956910' },
+  channel_id: '1280394746416107562',
+  context: 0,
+  data: { id: '1280395108107096064', name: 'order', type: 1, options: [] },
+  entitlements: [],
+  guild_id: '1280394745937956910',
+  guild_locale: 'en-US',
+  id: '1301483127581724682',
+  locale: 'en-US',
+  member: {
+    user: { id: '53908232506183680', username: 'mason', global_name: 'Mason', discriminator: '0' },
+    roles: [],
+    permissions: '2248473465835073',
+  },
+  token: 'aW50ZXJhY3Rpb246MTMwMTQ4MzEyNzU4MTcyNDY4MjpzaW11bGF0ZWQ',
+  type: 2,
+  version: 1,
+};
+
+/** Signs `<timestamp><body>` with Ed25519; the secret is the app's PRIVATE key, PEM. */
+export const discordSimulator: Simulator = {
+  sample: () => Buffer.from(JSON.stringify(sampleInteraction), 'utf8'),
+  sign({ body, secret, now }) {
+    const timestamp = String(Math.floor(now / 1000));
+    const key = createPrivateKey(secret);
+    const signature = sign(null, Buffer.concat([Buffer.from(timestamp), body]), key);
+    return {
+      headers: {
+        'content-type': 'application/json',
+        'x-signature-ed25519': signature.toString('hex'),
+        'x-signature-timestamp': timestamp,
+      },
+      body,
+    };
+  },
+};
