@@ -47,8 +47,12 @@ describe('delivery across a crash', () => {
       gateway = await spawnGateway(file, dir);
       const delivered = () =>
         new Set(receiver.received.map((r) => String(r.headers['x-hookgate-event-id'])));
-      await eventually(() => acked.every((id) => delivered().has(id)), 20_000);
-      gateway.child.kill('SIGTERM');
+      try {
+        await eventually(() => acked.every((id) => delivered().has(id)), 20_000);
+      } finally {
+        // Even when the check fails: a gateway left running would outlive the test run.
+        gateway.child.kill('SIGTERM');
+      }
       assert.equal(await gateway.exited, 0);
 
       assert.equal(acked.length, 300);
