@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   const dropSchema = () => sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   const storageUrl =
     values.store === 'postgres'
-      ? `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`
+      ? `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}schema=${schema}`
       : `sqlite:${dbFile}`;
   const configFile = join(dir, 'hookgate.yaml');
   writeFileSync(

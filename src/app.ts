@@ -13,6 +13,7 @@ import { SourceRuntime } from './ingress/source-runtime.ts';
 import { webhookRoutes } from './ingress/webhooks.ts';
 import { RouteTable } from './routing/route-table.ts';
 import { RedisConnection } from './shared/redis-connection.ts';
+import { buildTransforms } from './transform/registry.ts';
 import type { InsertOutcome, NewEvent, Store } from './store/store.ts';
 import { version } from './version.ts';
 
@@ -54,6 +55,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
     sender,
     clock,
     logger,
+    transforms: buildTransforms(config),
     ...(redis ? { redis } : {}),
   });
 

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { GeneratedSecrets } from './generated-secrets.ts';
 import { interpolate } from './interpolate.ts';
-import { configSchema, type Config } from './schema.ts';
+import { builtinTransforms, configSchema, type Config } from './schema.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -87,6 +88,19 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** A route's transform module path is relative to the config file; it must exist. */
+function resolveTransformPaths(config: Config, file: string): Config {
+  const problems: string[] = [];
+  const routes = config.routes.map((route, i) => {
+    if (route.transform === undefined || builtinTransforms.includes(route.transform)) return route;
+    const path = resolve(dirname(file), route.transform);
+    if (!existsSync(path)) problems.push(`routes[${i}].transform: no built-in and no file ${path}`);
+    return { ...route, transform: path };
+  });
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return { ...config, routes };
+}
+
 /** Parses and validates a config document; throws ConfigError naming every bad path. */
 export function parseConfig(
   text: string,
@@ -107,8 +121,9 @@ export function parseConfig(
     applyOverrides(interpolated as Record<string, unknown>, opts.env),
   );
   if (!parsed.success) throw new ConfigError(opts.file, formatIssues(parsed.error));
+  const config = resolveTransformPaths(parsed.data, opts.file);
   return {
-    config: deepFreeze(parsed.data),
+    config: deepFreeze(config),
     file: opts.file,
     dataDir: opts.dataDir,
     generatedSecrets: secrets.created,

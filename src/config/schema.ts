@@ -48,6 +48,28 @@ const source = z
      * Okta-style endpoint verification: a request carrying `header` is answered
      * `{"<field>": <its value>}` (any provider; the platform sends it unsigned, GET or POST).
      */
+    /** Restaurant orders (the `careem-order` / `talabat-order` transforms): branch mapping. */
+    orders: z
+      .strictObject({
+        /** The provider's merchant / vendor id → the backend's branch and company. */
+        branches: z.record(
+          z.string(),
+          z.strictObject({ branchId: z.string().min(1), companyId: z.string().min(1) }),
+        ),
+        country: z.enum(['JO']).default('JO'),
+      })
+      .optional(),
+    /**
+     * A custom synchronous answer once the event is stored, instead of Hookgate's JSON;
+     * `{{eventId}}` and `{{requestId}}` in the body are replaced.
+     */
+    response: z
+      .strictObject({
+        status: z.number().int().min(200).max(299).default(200),
+        contentType: z.string().min(1).default('application/json'),
+        body: z.string(),
+      })
+      .optional(),
     verificationChallenge: z
       .strictObject({
         header: z
@@ -118,11 +140,15 @@ const destination = z.strictObject({
     .prefault({}),
 });
 
+/** Transforms Hookgate ships; any other value of `routes[].transform` is a module path. */
+export const builtinTransforms: readonly string[] = ['careem-order', 'talabat-order'];
+
 const route = z.strictObject({
   name: name.optional(),
   source: name,
   destination: name,
   filter: routeFilter.optional(),
+  /** A built-in (`careem-order`, `talabat-order`) or the path of a module (from the config file). */
   transform: z.string().min(1).optional(),
 });
 
@@ -158,6 +184,8 @@ export const configSchema = z
         concurrency: z.number().int().positive().default(50),
         pollInterval: duration.prefault('1s'),
         lease: duration.prefault('60s'),
+        /** Time limit of one call of an operator's transform module. */
+        transformTimeout: duration.prefault('1s'),
       })
       .prefault({}),
     redis: z

@@ -9,6 +9,7 @@ import type { RedisConnection } from '../shared/redis-connection.ts';
 import type { TransitionListener } from './circuit-breaker.ts';
 import { attemptMarginMs, DestinationRuntime } from './destination-runtime.ts';
 import type { HttpSender } from './http-sender.ts';
+import type { Transform, TransformResult } from '../transform/types.ts';
 import { classify, decideOutcome, type AttemptResult } from './outcome.ts';
 
 /** Whether a result says the destination is unwell (a 400 says the payload is). */
@@ -26,6 +27,8 @@ export interface DispatcherDeps {
   readonly random?: () => number;
   /** Set: rate limits and breakers are shared with the other instances through Redis. */
   readonly redis?: RedisConnection;
+  /** Route name → its transform. */
+  readonly transforms?: ReadonlyMap<string, Transform>;
 }
 
 /**
@@ -195,7 +198,6 @@ export class Dispatcher {
   private launch(item: ClaimedDelivery, destination: DestinationRuntime): void {
     this.total += 1;
     destination.inFlight += 1;
-    destination.circuit?.onStart();
     // The slot is the HTTP request: it frees once the answer is in, while the record commits
     // (the lease keeps the delivery from being claimed again until then).
     let slotHeld = true;
@@ -227,7 +229,14 @@ export class Dispatcher {
     const startedAt = clock.now();
     // Plain bindings, not logger.child(): a child logger per attempt costs even when nothing is logged.
     const ids = { requestId: event.requestId, eventId: event.id, deliveryId: delivery.id };
-    const sent = await this.deps.sender.send(destination, event, startedAt);
+    // The route's transform runs now, not at ingestion: a fixed one can be replayed.
+    const shaped = this.deps.transforms?.get(delivery.route)?.run(event, startedAt);
+    if (shaped !== undefined && shaped.kind !== 'send') {
+      freeSlot();
+      return this.recordUnsent({ delivery, event }, destination.name, shaped, startedAt);
+    }
+    runtime.circuit?.onStart();
+    const sent = await this.deps.sender.send(destination, event, startedAt, shaped);
     await runtime.circuit?.onResult(clock.now(), countsAgainstDestination(sent.result));
     freeSlot();
     const number = delivery.attempts + 1;
@@ -255,6 +264,7 @@ export class Dispatcher {
         responseBody: sent.responseBody,
         error,
         errorClass,
+        requestBody: shaped?.body ?? null,
       },
       outcome: {
         state: decision.state,
@@ -262,6 +272,11 @@ export class Dispatcher {
         lastError: error,
         errorClass,
         deadReason: decision.state === 'dead' ? decision.reason : null,
+        internalOrderId:
+          shaped?.captureOrderId && decision.state === 'delivered'
+            ? orderIdFrom(sent.responseBody)
+            : null,
+        reasons: null,
       },
     });
     if (!recorded) {
@@ -299,5 +314,82 @@ export class Dispatcher {
         );
       }
     }
+  }
+
+  /** A transform decided nothing is sent: record why (quarantine, skip, config, failure). */
+  private async recordUnsent(
+    { delivery, event }: ClaimedDelivery,
+    destination: string,
+    shaped: Exclude<TransformResult, { kind: 'send' }>,
+    startedAt: number,
+  ): Promise<void> {
+    const outcome = unsentOutcome(shaped);
+    const recorded = await this.records.submit({
+      deliveryId: delivery.id,
+      owner: this.owner,
+      attempt: {
+        id: newId('att'),
+        startedAt,
+        durationMs: 0,
+        statusCode: null,
+        responseBody: null,
+        error: outcome.lastError,
+        errorClass: outcome.errorClass,
+        requestBody: null,
+      },
+      outcome: { ...outcome, nextAttemptAt: startedAt },
+    });
+    if (!recorded) return;
+    const fields = { eventId: event.id, deliveryId: delivery.id, destination };
+    if (shaped.kind === 'skip') this.deps.logger.info(fields, 'transform skipped this destination');
+    else if (shaped.kind === 'quarantine')
+      this.deps.logger.warn({ ...fields, reasons: shaped.reasons }, 'delivery quarantined');
+    else this.deps.logger.error({ ...fields, error: outcome.lastError }, 'transform failed');
+  }
+}
+
+function unsentOutcome(
+  shaped: Exclude<TransformResult, { kind: 'send' }>,
+): Omit<AttemptRecordParams['outcome'], 'nextAttemptAt'> {
+  const none = { internalOrderId: null, reasons: null, deadReason: null };
+  switch (shaped.kind) {
+    case 'skip':
+      return { ...none, state: 'skipped', lastError: null, errorClass: null };
+    case 'quarantine':
+      return {
+        ...none,
+        state: 'quarantined',
+        lastError: shaped.reasons.join('; '),
+        errorClass: 'validation',
+        reasons: shaped.reasons,
+      };
+    case 'configuration':
+      return {
+        ...none,
+        state: 'dead',
+        lastError: shaped.reasons.join('; '),
+        errorClass: 'configuration',
+        deadReason: 'configuration',
+      };
+    case 'failed':
+      return {
+        ...none,
+        state: 'dead',
+        lastError: shaped.error,
+        errorClass: 'transform',
+        deadReason: 'transform',
+      };
+  }
+}
+
+/** The backend's id for the order it created: `orderId` in its JSON answer (or `data.orderId`). */
+function orderIdFrom(responseBody: string | null): string | null {
+  if (!responseBody) return null;
+  try {
+    const json = JSON.parse(responseBody) as { orderId?: unknown; data?: { orderId?: unknown } };
+    const id = json.orderId ?? json.data?.orderId;
+    return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+  } catch {
+    return null;
   }
 }

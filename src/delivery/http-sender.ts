@@ -24,7 +24,14 @@ const forwarded = ['content-type', 'user-agent'];
 export class HttpSender {
   private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
 
-  async send(destination: DestinationConfig, event: StoredEvent, now: number): Promise<SendResult> {
+  /** `payload`: a route transform's output, sent instead of the event's body. */
+  async send(
+    destination: DestinationConfig,
+    event: StoredEvent,
+    now: number,
+    payload?: { readonly body: string; readonly headers: Readonly<Record<string, string>> },
+  ): Promise<SendResult> {
+    const body = payload ? Buffer.from(payload.body, 'utf8') : event.body;
     const messageId = `${event.id}.${destination.name}`;
     const timestamp = String(Math.floor(now / 1000));
     const headers: Record<string, string> = {
@@ -40,12 +47,10 @@ export class HttpSender {
       const value = event.headers[name];
       if (value !== undefined) headers[name] = value;
     }
+    if (payload) Object.assign(headers, lowerCased(payload.headers));
     const key = destination.signingSecret && standardWebhooksKey(destination.signingSecret);
     if (key) {
-      const signature = hmac('sha256', key, [
-        Buffer.from(`${messageId}.${timestamp}.`),
-        event.body,
-      ]);
+      const signature = hmac('sha256', key, [Buffer.from(`${messageId}.${timestamp}.`), body]);
       headers['webhook-signature'] = `v1,${signature.toString('base64')}`;
     }
     Object.assign(headers, lowerCased(destination.headers));
@@ -56,13 +61,13 @@ export class HttpSender {
       const res = await request(destination.url, {
         method: 'POST',
         headers,
-        body: event.body,
+        body,
         dispatcher: this.agent,
         headersTimeout: destination.timeoutMs,
         bodyTimeout: destination.timeoutMs,
         signal: AbortSignal.timeout(destination.timeoutMs),
       });
-      const body = await readExcerpt(res.body);
+      const excerpt = await readExcerpt(res.body);
       const retryAfter = res.headers['retry-after'];
       return {
         result: {
@@ -71,7 +76,7 @@ export class HttpSender {
           retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
         },
         durationMs: elapsed(),
-        responseBody: body,
+        responseBody: excerpt,
       };
     } catch (err) {
       const e = err as Error & { code?: string };

@@ -5,6 +5,7 @@ import { newId } from '../domain/ids.ts';
 import type { RouteTable } from '../routing/route-table.ts';
 import type { InsertOutcome, NewEvent } from '../store/store.ts';
 import { makeWebhookRequest } from '../verify/request.ts';
+import type { HandshakeReply, WebhookRequest } from '../verify/types.ts';
 import { verifyWebhook } from '../verify/verified.ts';
 import { dedupeKeyFor } from './dedupe-key.ts';
 import type { GroupCommit } from '../domain/group-commit.ts';
@@ -140,6 +141,14 @@ async function receive(
       .type(handshake.reply.contentType)
       .send(handshake.reply.body);
   }
+  const custom = customReply(source, webhook, outcome.eventId, request.id);
+  if (custom) {
+    request.log.info(
+      { source: source.name, eventId: outcome.eventId, duplicate: outcome.status === 'duplicate' },
+      'stored; custom reply',
+    );
+    return reply.code(custom.status).type(custom.contentType).send(custom.body);
+  }
   if (outcome.status === 'duplicate') {
     request.log.info(
       { source: source.name, eventId: outcome.eventId, duplicates: outcome.duplicateCount },
@@ -161,6 +170,26 @@ async function receive(
     'stored',
   );
   return sendAccepted(reply, { eventId: outcome.eventId, requestId: request.id });
+}
+
+/** The source's configured answer, else the provider's (Delivery Hero's remoteOrderId), if any. */
+function customReply(
+  source: SourceRuntime,
+  webhook: WebhookRequest,
+  eventId: string,
+  requestId: string,
+): HandshakeReply | undefined {
+  const configured = source.config.response;
+  if (configured) {
+    return {
+      status: configured.status,
+      contentType: configured.contentType,
+      body: configured.body
+        .replaceAll('{{eventId}}', eventId)
+        .replaceAll('{{requestId}}', requestId),
+    };
+  }
+  return source.verify.provider.reply?.(webhook, { eventId });
 }
 
 /** Registers the webhook routes in their own context: raw-buffer body parsing applies only here. */

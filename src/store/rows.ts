@@ -30,6 +30,8 @@ export interface DeliveryRow {
   last_error: string | null;
   error_class: string | null;
   dead_reason: string | null;
+  internal_order_id: string | null;
+  reasons: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -75,6 +77,8 @@ export function toDelivery(r: DeliveryRow): Delivery {
     lastError: r.last_error,
     errorClass: r.error_class,
     deadReason: r.dead_reason,
+    internalOrderId: r.internal_order_id,
+    reasons: r.reasons === null ? null : (JSON.parse(r.reasons) as string[]),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -92,6 +96,7 @@ export interface AttemptRow {
   error: string | null;
   error_class: string | null;
   outcome: string;
+  request_body: string | null;
 }
 
 export function toAttempt(r: AttemptRow): Attempt {
@@ -107,5 +112,6 @@ export function toAttempt(r: AttemptRow): Attempt {
     error: r.error,
     errorClass: r.error_class,
     outcome: r.outcome,
+    requestBody: r.request_body,
   };
 }

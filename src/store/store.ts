@@ -3,13 +3,24 @@
  * same contract suite (test/contract). Methods are noun-first and take one params object.
  */
 
-export type DeliveryState = 'pending' | 'delivered' | 'retry' | 'dead' | 'held';
+export type DeliveryState =
+  | 'pending'
+  | 'delivered'
+  | 'retry'
+  | 'dead'
+  | 'held'
+  /** The route's transform found the event invalid: kept, never sent, releasable. */
+  | 'quarantined'
+  /** The route's transform returned null: nothing to send to this destination. */
+  | 'skipped';
 
 export const deliveryStates: readonly DeliveryState[] = [
   'pending',
   'retry',
   'held',
+  'quarantined',
   'delivered',
+  'skipped',
   'dead',
 ];
 
@@ -70,15 +81,21 @@ export interface NewAttempt {
   readonly responseBody: string | null;
   readonly error: string | null;
   readonly errorClass: string | null;
+  /** What the route's transform produced and was sent (null: the event's body as received). */
+  readonly requestBody: string | null;
 }
 
 /** The delivery's state after an attempt, decided by delivery/outcome.ts. */
 export interface AttemptOutcome {
-  readonly state: 'delivered' | 'retry' | 'dead';
+  readonly state: 'delivered' | 'retry' | 'dead' | 'quarantined' | 'skipped';
   readonly nextAttemptAt: number;
   readonly lastError: string | null;
   readonly errorClass: string | null;
   readonly deadReason: string | null;
+  /** The backend's id for what it created (kept once known). */
+  readonly internalOrderId: string | null;
+  /** Why it is quarantined. */
+  readonly reasons: readonly string[] | null;
 }
 
 export interface Attempt extends NewAttempt {
@@ -102,6 +119,8 @@ export interface Delivery {
   readonly lastError: string | null;
   readonly errorClass: string | null;
   readonly deadReason: string | null;
+  readonly internalOrderId: string | null;
+  readonly reasons: readonly string[] | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }

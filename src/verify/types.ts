@@ -79,4 +79,10 @@ export interface Provider<Options = unknown> {
    * answered with `reply` (after verification when `signed`).
    */
   handshake?(request: WebhookRequest, context: VerifyContext<Options>): Handshake | undefined;
+  /**
+   * The answer the platform expects once the event is stored, when it is more than a 200
+   * (Delivery Hero's order dispatch wants `{"remoteResponse":{"remoteOrderId": …}}`). `eventId`
+   * is Hookgate's stable id of the stored event (the original's, for a duplicate).
+   */
+  reply?(request: WebhookRequest, stored: { readonly eventId: string }): HandshakeReply | undefined;
 }

@@ -210,6 +210,7 @@ export function storeContract(
         durationMs: 3,
         statusCode: 200,
         responseBody: 'ok',
+        requestBody: null,
         error: null,
         errorClass: null,
       };
@@ -219,6 +220,8 @@ export function storeContract(
         lastError: null,
         errorClass: null,
         deadReason: null,
+        internalOrderId: null,
+        reasons: null,
       };
       const deliveryId = c[0]?.delivery.id as string;
       assert.equal(
@@ -279,6 +282,7 @@ export function storeContract(
             durationMs: 1,
             statusCode: 503,
             responseBody: null,
+            requestBody: null,
             error: 'HTTP 503',
             errorClass: 'temporary',
           },
@@ -288,6 +292,8 @@ export function storeContract(
             lastError: 'HTTP 503',
             errorClass: 'temporary',
             deadReason: state === 'dead' ? 'exhausted' : null,
+            internalOrderId: null,
+            reasons: null,
           },
         });
       assert.equal(await fail(1, 'retry', t0 + 5000), true);
@@ -376,6 +382,7 @@ export function storeContract(
             durationMs: 1,
             statusCode: 400,
             responseBody: null,
+            requestBody: null,
             error: 'HTTP 400',
             errorClass: 'validation',
           },
@@ -385,6 +392,8 @@ export function storeContract(
             lastError: 'HTTP 400',
             errorClass: 'validation',
             deadReason: 'permanent',
+            internalOrderId: null,
+            reasons: null,
           },
         });
       }
@@ -434,6 +443,7 @@ export function storeContract(
           durationMs: 1,
           statusCode: 200,
           responseBody: null,
+          requestBody: null,
           error: null,
           errorClass: null,
         },
@@ -443,6 +453,8 @@ export function storeContract(
           lastError: null,
           errorClass: null,
           deadReason: null,
+          internalOrderId: null,
+          reasons: null,
         },
       });
       assert.equal(ok, true);

@@ -92,4 +92,14 @@ export const talabat: Provider<TalabatOptions> = {
     return { ok: true };
   },
   identify: identifyTalabat,
+  // The dispatch is answered within the request with our own stable id as the remote order id,
+  // so Talabat never waits for the backend; a repeat gets the same id.
+  reply(request, stored) {
+    if (!orderPath.test(request.subpath.split('?')[0] ?? '')) return undefined;
+    return {
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ remoteResponse: { remoteOrderId: stored.eventId } }),
+    };
+  },
 };

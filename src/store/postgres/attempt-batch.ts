@@ -10,13 +10,15 @@ const recordSql = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::int[],
     $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[], $13::text[],
-    $14::text[])
+    $14::text[], $15::text[], $16::text[], $17::text[])
   AS t(delivery_id, attempt_id, owner, started_at, duration_ms, status_code, response_body,
-    error, error_class, state, next_attempt_at, last_error, outcome_error_class, dead_reason)
+    error, error_class, state, next_attempt_at, last_error, outcome_error_class, dead_reason,
+    request_body, internal_order_id, reasons)
 ),
 updated AS (
   UPDATE deliveries d SET state = i.state, next_attempt_at = i.next_attempt_at,
     last_error = i.last_error, error_class = i.outcome_error_class, dead_reason = i.dead_reason,
+    internal_order_id = coalesce(i.internal_order_id, d.internal_order_id), reasons = i.reasons,
     attempts = d.attempts + 1, updated_at = i.started_at + i.duration_ms, lease_owner = NULL,
     lease_until = NULL
   FROM input i
@@ -24,9 +26,9 @@ updated AS (
   RETURNING d.id, d.attempts
 )
 INSERT INTO attempts (id, delivery_id, number, worker, started_at, duration_ms, status_code,
-  response_body, error, error_class, outcome)
+  response_body, error, error_class, outcome, request_body)
 SELECT i.attempt_id, i.delivery_id, u.attempts, i.owner, i.started_at, i.duration_ms,
-  i.status_code, i.response_body, i.error, i.error_class, i.state
+  i.status_code, i.response_body, i.error, i.error_class, i.state, i.request_body
 FROM input i JOIN updated u ON u.id = i.delivery_id
 RETURNING delivery_id`;
 
@@ -70,6 +72,9 @@ export async function recordAttempts(
         col((p) => p.outcome.lastError),
         col((p) => p.outcome.errorClass),
         col((p) => p.outcome.deadReason),
+        col((p) => p.attempt.requestBody),
+        col((p) => p.outcome.internalOrderId),
+        col((p) => (p.outcome.reasons === null ? null : JSON.stringify(p.outcome.reasons))),
       ],
     });
     const recorded = new Set(rows.map((r) => r.delivery_id));

@@ -304,7 +304,7 @@ export class PostgresStore implements Store {
     const set = `state = 'pending', next_attempt_at = $1, updated_at = $1, attempt_base = attempts, dead_reason = NULL`;
     if ('id' in p) {
       const r = await this.pool.query(
-        `UPDATE deliveries SET ${set} WHERE id = $2 AND state IN ('dead', 'retry', 'held', 'pending') AND lease_owner IS NULL`,
+        `UPDATE deliveries SET ${set} WHERE id = $2 AND state IN ('dead', 'retry', 'held', 'pending', 'quarantined') AND lease_owner IS NULL`,
         [p.now, p.id],
       );
       return r.rowCount ?? 0;

@@ -54,20 +54,33 @@ export class DeliveryQueue {
         string | null,
         string | null,
         string,
+        string | null,
         string,
         string,
       ]
     >(
       `INSERT INTO attempts (id, delivery_id, number, worker, started_at, duration_ms, status_code,
-         response_body, error, error_class, outcome)
-       SELECT ?, id, attempts + 1, ?, ?, ?, ?, ?, ?, ?, ?
+         response_body, error, error_class, outcome, request_body)
+       SELECT ?, id, attempts + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?
        FROM deliveries WHERE id = ? AND lease_owner = ?`,
     );
     this.moveDelivery = db.prepare<
-      [string, number, string | null, string | null, string | null, number, string, string]
+      [
+        string,
+        number,
+        string | null,
+        string | null,
+        string | null,
+        string | null,
+        string | null,
+        number,
+        string,
+        string,
+      ]
     >(
       `UPDATE deliveries SET state = ?, next_attempt_at = ?, last_error = ?, error_class = ?,
-         dead_reason = ?, attempts = attempts + 1, updated_at = ?, lease_owner = NULL, lease_until = NULL
+         dead_reason = ?, internal_order_id = coalesce(?, internal_order_id), reasons = ?,
+         attempts = attempts + 1, updated_at = ?, lease_owner = NULL, lease_until = NULL
        WHERE id = ? AND lease_owner = ?`,
     );
     this.attemptsOf = db.prepare<[string], AttemptRow>(
@@ -106,7 +119,8 @@ export class DeliveryQueue {
     this.requeueOne = db.prepare<[number, number, string]>(
       `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?,
          attempt_base = attempts, dead_reason = NULL
-       WHERE id = ? AND state IN ('dead', 'retry', 'held', 'pending') AND lease_owner IS NULL`,
+       WHERE id = ? AND state IN ('dead', 'retry', 'held', 'pending', 'quarantined')
+         AND lease_owner IS NULL`,
     );
     this.pausedList = db.prepare<[], { destination: string }>(
       'SELECT destination FROM destination_state WHERE paused = 1 ORDER BY destination',
@@ -141,6 +155,7 @@ export class DeliveryQueue {
       a.error,
       a.errorClass,
       o.state,
+      a.requestBody,
       p.deliveryId,
       p.owner,
     );
@@ -151,6 +166,8 @@ export class DeliveryQueue {
       o.lastError,
       o.errorClass,
       o.deadReason,
+      o.internalOrderId,
+      o.reasons === null ? null : JSON.stringify(o.reasons),
       a.startedAt + a.durationMs,
       p.deliveryId,
       p.owner,
