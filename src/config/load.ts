@@ -88,7 +88,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** A route's transform module path is relative to the config file; it must exist. */
+/** Transform modules and payload schemas are paths relative to the config file; they must exist. */
 function resolveTransformPaths(config: Config, file: string): Config {
   const problems: string[] = [];
   const routes = config.routes.map((route, i) => {
@@ -97,8 +97,21 @@ function resolveTransformPaths(config: Config, file: string): Config {
     if (!existsSync(path)) problems.push(`routes[${i}].transform: no built-in and no file ${path}`);
     return { ...route, transform: path };
   });
+  const sources = config.sources.map((source, i) => {
+    if (typeof source.schema !== 'string') return source;
+    const path = resolve(dirname(file), source.schema);
+    try {
+      return {
+        ...source,
+        schema: JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>,
+      };
+    } catch (err) {
+      problems.push(`sources[${i}].schema: cannot read ${path}: ${(err as Error).message}`);
+      return source;
+    }
+  });
   if (problems.length > 0) throw new ConfigError(file, problems);
-  return { ...config, routes };
+  return { ...config, routes, sources };
 }
 
 /** Parses and validates a config document; throws ConfigError naming every bad path. */

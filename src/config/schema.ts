@@ -48,6 +48,11 @@ const source = z
      * Okta-style endpoint verification: a request carrying `header` is answered
      * `{"<field>": <its value>}` (any provider; the platform sends it unsigned, GET or POST).
      */
+    /**
+     * A JSON Schema the payloads must match (inline, or a file path relative to the config file):
+     * an event that does not is quarantined, never delivered.
+     */
+    schema: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
     /** Restaurant orders (the `careem-order` / `talabat-order` transforms): branch mapping. */
     orders: z
       .strictObject({

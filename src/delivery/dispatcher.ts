@@ -231,12 +231,13 @@ export class Dispatcher {
     const ids = { requestId: event.requestId, eventId: event.id, deliveryId: delivery.id };
     // The route's transform runs now, not at ingestion: a fixed one can be replayed.
     const shaped = this.deps.transforms?.get(delivery.route)?.run(event, startedAt);
-    if (shaped !== undefined && shaped.kind !== 'send') {
+    if (shaped !== undefined && shaped.kind !== 'send' && shaped.kind !== 'pass') {
       freeSlot();
       return this.recordUnsent({ delivery, event }, destination.name, shaped, startedAt);
     }
     runtime.circuit?.onStart();
-    const sent = await this.deps.sender.send(destination, event, startedAt, shaped);
+    const payload = shaped?.kind === 'send' ? shaped : undefined;
+    const sent = await this.deps.sender.send(destination, event, startedAt, payload);
     await runtime.circuit?.onResult(clock.now(), countsAgainstDestination(sent.result));
     freeSlot();
     const number = delivery.attempts + 1;
@@ -264,7 +265,7 @@ export class Dispatcher {
         responseBody: sent.responseBody,
         error,
         errorClass,
-        requestBody: shaped?.body ?? null,
+        requestBody: payload?.body ?? null,
       },
       outcome: {
         state: decision.state,
@@ -273,7 +274,7 @@ export class Dispatcher {
         errorClass,
         deadReason: decision.state === 'dead' ? decision.reason : null,
         internalOrderId:
-          shaped?.captureOrderId && decision.state === 'delivered'
+          payload?.captureOrderId && decision.state === 'delivered'
             ? orderIdFrom(sent.responseBody)
             : null,
         reasons: null,
@@ -320,7 +321,7 @@ export class Dispatcher {
   private async recordUnsent(
     { delivery, event }: ClaimedDelivery,
     destination: string,
-    shaped: Exclude<TransformResult, { kind: 'send' }>,
+    shaped: Exclude<TransformResult, { kind: 'send' } | { kind: 'pass' }>,
     startedAt: number,
   ): Promise<void> {
     const outcome = unsentOutcome(shaped);
@@ -349,7 +350,7 @@ export class Dispatcher {
 }
 
 function unsentOutcome(
-  shaped: Exclude<TransformResult, { kind: 'send' }>,
+  shaped: Exclude<TransformResult, { kind: 'send' } | { kind: 'pass' }>,
 ): Omit<AttemptRecordParams['outcome'], 'nextAttemptAt'> {
   const none = { internalOrderId: null, reasons: null, deadReason: null };
   switch (shaped.kind) {

@@ -13,6 +13,8 @@ export type TransformResult =
       /** Read the backend's `orderId` from its answer (order transforms). */
       readonly captureOrderId: boolean;
     }
+  /** Send the event as received (it passed the source's schema; no transform). */
+  | { readonly kind: 'pass' }
   /** Nothing for this destination (a module returned null). */
   | { readonly kind: 'skip' }
   /** The event is invalid: keep it, never send it, show why; releasable once fixed. */

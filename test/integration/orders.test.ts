@@ -47,6 +47,16 @@ describe('restaurant orders: Careem and Talabat to the platform backend', () => 
             secrets: [talabatSecret],
             orders: { branches },
           },
+          {
+            name: 'shop',
+            provider: 'generic-hmac',
+            secrets: [careemSecret],
+            schema: {
+              type: 'object',
+              required: ['order_id'],
+              properties: { order_id: { type: 'string' } },
+            },
+          },
         ],
         destinations: [
           {
@@ -58,6 +68,7 @@ describe('restaurant orders: Careem and Talabat to the platform backend', () => 
         routes: [
           { source: 'careem', destination: 'backend', transform: 'careem-order' },
           { source: 'talabat', destination: 'backend', transform: 'talabat-order' },
+          { source: 'shop', destination: 'backend' },
         ],
       },
       { SERVICE_TOKEN: serviceToken, ADMIN_TOKEN: adminToken },
@@ -243,5 +254,30 @@ describe('restaurant orders: Careem and Talabat to the platform backend', () => 
     assert.equal(d.state, 'dead');
     assert.equal(d.errorClass, 'configuration');
     assert.match(d.lastError ?? '', /MERCHANT-NOWHERE/);
+  });
+
+  it("a source's JSON Schema quarantines what does not match; what matches goes as received", async () => {
+    const post = async (payload: object) => {
+      const body = JSON.stringify(payload);
+      const res = await gw.app.http.inject({
+        method: 'POST',
+        url: '/webhooks/shop',
+        payload: body,
+        headers: {
+          'content-type': 'application/json',
+          'x-signature': createHmac('sha256', careemSecret).update(body).digest('hex'),
+        },
+      });
+      await gw.app.dispatcher.idle();
+      return deliveryOf(res.json().data.eventId);
+    };
+    const before = toBackend().length;
+    const bad = await post({ order_id: 5 });
+    assert.equal(bad.state, 'quarantined');
+    assert.deepEqual(bad.reasons, ['/order_id must be string']);
+    assert.equal(toBackend().length, before);
+    const good = await post({ order_id: 'S-1' });
+    assert.equal(good.state, 'delivered');
+    assert.equal(toBackend().at(-1)?.body.toString(), '{"order_id":"S-1"}');
   });
 });
