@@ -64,6 +64,12 @@ export function startBanner(loaded: LoadedConfig, host: string, port: number): s
       `Generated secrets (kept in ${loaded.dataDir}/secrets.json): ${loaded.generatedSecrets.join(', ')}`,
     );
   }
+  const first = config.sources[0];
+  if (first) {
+    lines.push(
+      `Simulate a webhook: npx hookgate send ${first.provider} --source ${first.name} --url ${url}`,
+    );
+  }
   const sample = config.sources.find((s) => curlExample(url, s, '', undefined).length > 0);
   if (sample) {
     const file = `${loaded.dataDir.startsWith('/') ? '' : './'}${loaded.dataDir.replace(/^\.\//, '')}/secrets.json`;
