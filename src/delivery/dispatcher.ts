@@ -10,6 +10,7 @@ import type { TransitionListener } from './circuit-breaker.ts';
 import { attemptMarginMs, DestinationRuntime } from './destination-runtime.ts';
 import type { HttpSender } from './http-sender.ts';
 import type { Transform, TransformResult } from '../transform/types.ts';
+import { orderIdFrom, runTransform, unsentOutcome } from './transform-outcome.ts';
 import { classify, decideOutcome, type AttemptResult } from './outcome.ts';
 
 /** Whether a result says the destination is unwell (a 400 says the payload is). */
@@ -230,7 +231,7 @@ export class Dispatcher {
     // Plain bindings, not logger.child(): a child logger per attempt costs even when nothing is logged.
     const ids = { requestId: event.requestId, eventId: event.id, deliveryId: delivery.id };
     // The route's transform runs now, not at ingestion: a fixed one can be replayed.
-    const shaped = this.deps.transforms?.get(delivery.route)?.run(event, startedAt);
+    const shaped = runTransform(this.deps.transforms?.get(delivery.route), event, startedAt);
     if (shaped !== undefined && shaped.kind !== 'send' && shaped.kind !== 'pass') {
       freeSlot();
       return this.recordUnsent({ delivery, event }, destination.name, shaped, startedAt);
@@ -346,51 +347,5 @@ export class Dispatcher {
     else if (shaped.kind === 'quarantine')
       this.deps.logger.warn({ ...fields, reasons: shaped.reasons }, 'delivery quarantined');
     else this.deps.logger.error({ ...fields, error: outcome.lastError }, 'transform failed');
-  }
-}
-
-function unsentOutcome(
-  shaped: Exclude<TransformResult, { kind: 'send' } | { kind: 'pass' }>,
-): Omit<AttemptRecordParams['outcome'], 'nextAttemptAt'> {
-  const none = { internalOrderId: null, reasons: null, deadReason: null };
-  switch (shaped.kind) {
-    case 'skip':
-      return { ...none, state: 'skipped', lastError: null, errorClass: null };
-    case 'quarantine':
-      return {
-        ...none,
-        state: 'quarantined',
-        lastError: shaped.reasons.join('; '),
-        errorClass: 'validation',
-        reasons: shaped.reasons,
-      };
-    case 'configuration':
-      return {
-        ...none,
-        state: 'dead',
-        lastError: shaped.reasons.join('; '),
-        errorClass: 'configuration',
-        deadReason: 'configuration',
-      };
-    case 'failed':
-      return {
-        ...none,
-        state: 'dead',
-        lastError: shaped.error,
-        errorClass: 'transform',
-        deadReason: 'transform',
-      };
-  }
-}
-
-/** The backend's id for the order it created: `orderId` in its JSON answer (or `data.orderId`). */
-function orderIdFrom(responseBody: string | null): string | null {
-  if (!responseBody) return null;
-  try {
-    const json = JSON.parse(responseBody) as { orderId?: unknown; data?: { orderId?: unknown } };
-    const id = json.orderId ?? json.data?.orderId;
-    return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
-  } catch {
-    return null;
   }
 }
