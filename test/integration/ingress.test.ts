@@ -53,6 +53,13 @@ const config = {
       secrets: [careemSecret],
       verificationChallenge: {},
     },
+    {
+      name: 'custom',
+      provider: 'generic-hmac',
+      secrets: [careemSecret],
+      options: { eventIdPath: 'id' },
+      response: { status: 202, contentType: 'text/plain', body: 'got {{eventId}}' },
+    },
   ],
   destinations: [
     { name: 'backend', url: 'http://127.0.0.1:3001/api/integration/orders' },
@@ -269,6 +276,17 @@ for (const engine of testEngines) {
         'content-type': 'application/json',
       });
       assert.equal(unsigned.statusCode, 401);
+    });
+
+    it("answers with the source's own synchronous response, the same id for a repeat", async () => {
+      const body = JSON.stringify({ id: 'C-1' });
+      const headers = { 'content-type': 'application/json', 'x-signature': careemSig(body) };
+      const first = await post('/webhooks/custom', body, headers);
+      assert.equal(first.statusCode, 202);
+      assert.match(first.body, /^got evt_/);
+      assert.match(String(first.headers['content-type']), /^text\/plain/);
+      const again = await post('/webhooks/custom', body, headers);
+      assert.equal(again.body, first.body);
     });
 
     it('takes PUT as well as POST (platforms that send updates by PUT)', async () => {
