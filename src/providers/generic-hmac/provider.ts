@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { decodeSignature } from '../../verify/compare.ts';
 import { anySignatureMatches } from '../../verify/hmac.ts';
-import { stringAt } from '../../domain/json-path.ts';
 import { compileTemplate, type SigningTemplate } from '../../verify/template.ts';
 import { parseUnixSeconds, withinTolerance } from '../../verify/timestamp.ts';
+import { identifyFromOptions } from '../../verify/identify-options.ts';
 import type { Provider } from '../../verify/types.ts';
 
 const headerName = z
@@ -100,14 +100,5 @@ export const genericHmac: Provider<GenericHmacOptions> = {
       ? { ok: true }
       : { ok: false, reason: 'no signature matches' };
   },
-  identify(request, o) {
-    const fromHeader = (name: string | undefined) =>
-      name === undefined ? undefined : request.headers[name] || undefined;
-    const fromBody = (path: string | undefined) =>
-      path === undefined ? undefined : stringAt(request.json(), path);
-    return {
-      eventId: fromHeader(o.idHeader) ?? fromBody(o.eventIdPath),
-      eventType: fromHeader(o.eventTypeHeader) ?? fromBody(o.eventTypePath),
-    };
-  },
+  identify: identifyFromOptions,
 };
