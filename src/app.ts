@@ -62,7 +62,10 @@ export function buildApp(deps: AppDeps): HookgateApp {
   const commits = new GroupCommit<NewEvent, InsertOutcome>({
     commit: (events) => store.eventInsertBatch({ events }),
     maxBatch: config.storage.maxBatch,
-    maxInFlight: store.engine === 'sqlite' ? 1 : 2,
+    // One commit at a time on both engines: requests arriving meanwhile make the next batch
+    // bigger. On PostgreSQL two in flight measured ~13 % slower (5.6k vs 6.5k req/s, more,
+    // smaller statements).
+    maxInFlight: 1,
     onCommit: (size, error) => {
       lastCommitError = error;
       if (error) logger.error({ err: error, size }, 'commit failed; answering 503 to its requests');
