@@ -5,12 +5,7 @@ import fc from 'fast-check';
 import { careem } from '../../../src/providers/careem/provider.ts';
 import { careemSimulator } from '../../../src/providers/careem/simulate.ts';
 import { propertyRuns } from './property-runs.ts';
-import { check, NOW_MS, request } from './support.ts';
-
-/** XORs one byte (a tampering step of the property tests). */
-function flip(buf: Buffer, index: number, delta: number): void {
-  buf[index] = (buf[index] ?? 0) ^ delta;
-}
+import { check, flipInPlace, NOW_MS, request } from './support.ts';
 
 const secret = randomBytes(24).toString('hex');
 const otherSecret = randomBytes(24).toString('hex');
@@ -122,7 +117,7 @@ describe('careem provider', () => {
           let body = Buffer.from(c.body);
           const sig = createHmac('sha256', secret).update(body).digest();
           if (c.tamper === 'body') body = Buffer.concat([body, Buffer.from([c.delta])]);
-          if (c.tamper === 'signature') flip(sig, c.where % sig.length, c.delta);
+          if (c.tamper === 'signature') flipInPlace(sig, c.where % sig.length, c.delta);
           const ok = verify(sig.toString('hex'), body, [
             c.tamper === 'secret' ? otherSecret : secret,
           ]).ok;

@@ -7,12 +7,7 @@ import { discord } from '../../../src/providers/discord/provider.ts';
 import { discordSimulator } from '../../../src/providers/discord/simulate.ts';
 import { discordVectors } from '../../../src/providers/discord/vectors.ts';
 import { propertyRuns } from './property-runs.ts';
-import { check, NOW_MS, NOW_S, request } from './support.ts';
-
-/** XORs one byte (a tampering step of the property tests). */
-function flip(buf: Buffer, index: number, delta: number): void {
-  buf[index] = (buf[index] ?? 0) ^ delta;
-}
+import { check, flipInPlace, NOW_MS, NOW_S, request } from './support.ts';
 
 const newKeys = () => {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -171,7 +166,7 @@ describe('discord provider', () => {
           else if (c.tamper === 'timestamp') ts = String(c.timestamp + c.delta);
           else if (c.tamper === 'signature') {
             s = Buffer.from(s);
-            flip(s, c.where % s.length, c.delta);
+            flipInPlace(s, c.where % s.length, c.delta);
           }
           const hex = s.toString('hex');
           const ours = check(discord, request(body, headers(hex, ts)), [trusted.hex]).ok;

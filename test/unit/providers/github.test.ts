@@ -7,15 +7,7 @@ import { github } from '../../../src/providers/github/provider.ts';
 import { githubSimulator } from '../../../src/providers/github/simulate.ts';
 import { githubVectors } from '../../../src/providers/github/vectors.ts';
 import { propertyRuns } from './property-runs.ts';
-import { check, request } from './support.ts';
-
-/** A copy of the bytes with one byte XOR-ed with delta (1..255): always a different value. */
-function flip(bytes: Buffer, where: number, delta: number) {
-  const copy = Buffer.from(bytes);
-  const i = where % copy.length;
-  copy.writeUInt8(copy.readUInt8(i) ^ delta, i);
-  return copy;
-}
+import { check, flip, request } from './support.ts';
 
 const secret = randomBytes(20).toString('hex');
 const otherSecret = randomBytes(20).toString('hex');

@@ -7,15 +7,7 @@ import { gitlab } from '../../../src/providers/gitlab/provider.ts';
 import { gitlabSimulator } from '../../../src/providers/gitlab/simulate.ts';
 import { gitlabSignedVectors } from '../../../src/providers/gitlab/vectors.ts';
 import { propertyRuns } from './property-runs.ts';
-import { check, NOW_MS, NOW_S, request } from './support.ts';
-
-/** A copy of the bytes with one byte XOR-ed with delta (1..255): always a different value. */
-function flip(bytes: Buffer, where: number, delta: number) {
-  const copy = Buffer.from(bytes);
-  const i = where % copy.length;
-  copy.writeUInt8(copy.readUInt8(i) ^ delta, i);
-  return copy;
-}
+import { check, flip, NOW_MS, NOW_S, request } from './support.ts';
 
 const token = randomBytes(16).toString('hex');
 const otherToken = randomBytes(16).toString('hex');

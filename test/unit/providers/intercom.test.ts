@@ -7,15 +7,7 @@ import { intercomSimulator } from '../../../src/providers/intercom/simulate.ts';
 import { intercomVectors } from '../../../src/providers/intercom/vectors.ts';
 import { verifyWebhook } from '../../../src/verify/verified.ts';
 import { propertyRuns } from './property-runs.ts';
-import { check, NOW_MS, request } from './support.ts';
-
-/** A copy of the bytes with one byte XOR-ed with delta (1..255): always a different value. */
-function flip(bytes: Buffer, where: number, delta: number) {
-  const copy = Buffer.from(bytes);
-  const i = where % copy.length;
-  copy.writeUInt8(copy.readUInt8(i) ^ delta, i);
-  return copy;
-}
+import { check, flip, NOW_MS, request } from './support.ts';
 
 const secret = randomBytes(20).toString('hex');
 const otherSecret = randomBytes(20).toString('hex');

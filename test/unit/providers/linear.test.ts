@@ -7,15 +7,7 @@ import { linear } from '../../../src/providers/linear/provider.ts';
 import { linearSimulator } from '../../../src/providers/linear/simulate.ts';
 import { linearVectors } from '../../../src/providers/linear/vectors.ts';
 import { propertyRuns } from './property-runs.ts';
-import { check, NOW_MS, request } from './support.ts';
-
-/** A copy of the bytes with one byte XOR-ed with delta (1..255): always a different value. */
-function flip(bytes: Buffer, where: number, delta: number) {
-  const copy = Buffer.from(bytes);
-  const i = where % copy.length;
-  copy.writeUInt8(copy.readUInt8(i) ^ delta, i);
-  return copy;
-}
+import { check, flip, NOW_MS, request } from './support.ts';
 
 const secret = 'lin_wh_' + randomBytes(24).toString('hex');
 const otherSecret = 'lin_wh_' + randomBytes(24).toString('hex');

@@ -20,12 +20,7 @@ import { paypalVector } from '../../../src/providers/paypal/vectors.ts';
 import { makeWebhookRequest } from '../../../src/verify/request.ts';
 import type { VerifyContext } from '../../../src/verify/types.ts';
 import { propertyRuns } from './property-runs.ts';
-import { request } from './support.ts';
-
-/** XORs one byte (a tampering step of the property tests). */
-function flip(buf: Buffer, index: number, delta: number): void {
-  buf[index] = (buf[index] ?? 0) ^ delta;
-}
+import { flipInPlace, request } from './support.ts';
 
 const CN = 'messageverificationcerts.sandbox.paypal.com';
 const certPath = '/v1/notifications/certs/';
@@ -550,11 +545,11 @@ describe('paypal provider', () => {
             body = Buffer.concat([original, Buffer.from([c.delta])]);
             if (original.length > 0) {
               body = Buffer.from(original);
-              flip(body, c.where % body.length, c.delta);
+              flipInPlace(body, c.where % body.length, c.delta);
             }
           } else if (c.tamper === 'signature') {
             signature = Buffer.from(signature);
-            flip(signature, c.where % signature.length, c.delta);
+            flipInPlace(signature, c.where % signature.length, c.delta);
           } else if (c.tamper === 'id') id = id + 'x';
           const req = request(body, {
             'paypal-transmission-id': id,

@@ -7,12 +7,7 @@ import { sendgrid } from '../../../src/providers/sendgrid/provider.ts';
 import { sendgridSimulator } from '../../../src/providers/sendgrid/simulate.ts';
 import { sendgridVectors } from '../../../src/providers/sendgrid/vectors.ts';
 import { propertyRuns } from './property-runs.ts';
-import { check, NOW_MS, NOW_S, request } from './support.ts';
-
-/** XORs one byte (a tampering step of the property tests). */
-function flip(buf: Buffer, index: number, delta: number): void {
-  buf[index] = (buf[index] ?? 0) ^ delta;
-}
+import { check, flipInPlace, NOW_MS, NOW_S, request } from './support.ts';
 
 const newKeys = () => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -209,7 +204,7 @@ describe('sendgrid provider', () => {
               (i) => (i >= 4 && i < 4 + lr) || i >= 6 + lr,
             );
             sigBytes = Buffer.from(sigBytes);
-            flip(sigBytes, values[c.where % values.length] ?? 4, c.delta);
+            flipInPlace(sigBytes, values[c.where % values.length] ?? 4, c.delta);
           }
           const sig = sigBytes.toString('base64');
           const ours = check(sendgrid, request(body, headers(sig, ts)), [trusted.der]).ok;

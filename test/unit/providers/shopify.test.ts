@@ -9,15 +9,7 @@ import { shopify } from '../../../src/providers/shopify/provider.ts';
 import { shopifySimulator } from '../../../src/providers/shopify/simulate.ts';
 import { shopifyVectors } from '../../../src/providers/shopify/vectors.ts';
 import { propertyRuns } from './property-runs.ts';
-import { check, NOW_MS, request } from './support.ts';
-
-/** A copy of the bytes with one byte XOR-ed with delta (1..255): always a different value. */
-function flip(bytes: Buffer, where: number, delta: number) {
-  const copy = Buffer.from(bytes);
-  const i = where % copy.length;
-  copy.writeUInt8(copy.readUInt8(i) ^ delta, i);
-  return copy;
-}
+import { check, flip, NOW_MS, request } from './support.ts';
 
 const secret = 'shpss_' + randomBytes(16).toString('hex');
 const otherSecret = 'shpss_' + randomBytes(16).toString('hex');

@@ -8,15 +8,7 @@ import { slackSimulator } from '../../../src/providers/slack/simulate.ts';
 import { slackVectors } from '../../../src/providers/slack/vectors.ts';
 import { verifyWebhook } from '../../../src/verify/verified.ts';
 import { propertyRuns } from './property-runs.ts';
-import { check, NOW_MS, NOW_S, request } from './support.ts';
-
-/** A copy of the bytes with one byte XOR-ed with delta (1..255): always a different value. */
-function flip(bytes: Buffer, where: number, delta: number) {
-  const copy = Buffer.from(bytes);
-  const i = where % copy.length;
-  copy.writeUInt8(copy.readUInt8(i) ^ delta, i);
-  return copy;
-}
+import { check, flip, NOW_MS, NOW_S, request } from './support.ts';
 
 const secret = randomBytes(16).toString('hex');
 const otherSecret = randomBytes(16).toString('hex');

@@ -12,15 +12,7 @@ import {
 import { standardWebhooksSimulator } from '../../../src/providers/standard-webhooks/simulate.ts';
 import { standardWebhooksVectors } from '../../../src/providers/standard-webhooks/vectors.ts';
 import { propertyRuns } from './property-runs.ts';
-import { check, NOW_MS, NOW_S, request } from './support.ts';
-
-/** A copy of the bytes with one byte XOR-ed with delta (1..255): always a different value. */
-function flip(bytes: Buffer, where: number, delta: number) {
-  const copy = Buffer.from(bytes);
-  const i = where % copy.length;
-  copy.writeUInt8(copy.readUInt8(i) ^ delta, i);
-  return copy;
-}
+import { check, flip, NOW_MS, NOW_S, request } from './support.ts';
 
 const secret = 'whsec_' + randomBytes(24).toString('base64');
 const otherSecret = 'whsec_' + randomBytes(32).toString('base64');

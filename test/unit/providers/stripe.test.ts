@@ -7,15 +7,7 @@ import { stripe } from '../../../src/providers/stripe/provider.ts';
 import { stripeSimulator } from '../../../src/providers/stripe/simulate.ts';
 import { stripeVectors } from '../../../src/providers/stripe/vectors.ts';
 import { propertyRuns } from './property-runs.ts';
-import { check, NOW_MS, NOW_S, request } from './support.ts';
-
-/** A copy of the bytes with one byte XOR-ed with delta (1..255): always a different value. */
-function flip(bytes: Buffer, where: number, delta: number) {
-  const copy = Buffer.from(bytes);
-  const i = where % copy.length;
-  copy.writeUInt8(copy.readUInt8(i) ^ delta, i);
-  return copy;
-}
+import { check, flip, NOW_MS, NOW_S, request } from './support.ts';
 
 const secret = 'whsec_' + randomBytes(24).toString('hex');
 const otherSecret = 'whsec_' + randomBytes(24).toString('hex');

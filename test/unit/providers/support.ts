@@ -49,3 +49,16 @@ export function check<O>(
 ): VerifyResult {
   return provider.verify(req, context(provider, secrets, opts));
 }
+
+/** A copy of the bytes with one byte XOR-ed with delta (1..255): always a different value. */
+export function flip(bytes: Buffer, where: number, delta: number) {
+  const copy = Buffer.from(bytes);
+  const i = where % copy.length;
+  copy.writeUInt8(copy.readUInt8(i) ^ delta, i);
+  return copy;
+}
+
+/** XORs one byte of `buf` in place (tampering with a buffer the test owns). */
+export function flipInPlace(buf: Buffer, index: number, delta: number): void {
+  buf[index] = (buf[index] ?? 0) ^ delta;
+}

@@ -6,15 +6,7 @@ import { typeform } from '../../../src/providers/typeform/provider.ts';
 import { typeformSimulator } from '../../../src/providers/typeform/simulate.ts';
 import { typeformVectors } from '../../../src/providers/typeform/vectors.ts';
 import { propertyRuns } from './property-runs.ts';
-import { check, NOW_MS, request } from './support.ts';
-
-/** A copy of the bytes with one byte XOR-ed with delta (1..255): always a different value. */
-function flip(bytes: Buffer, where: number, delta: number) {
-  const copy = Buffer.from(bytes);
-  const i = where % copy.length;
-  copy.writeUInt8(copy.readUInt8(i) ^ delta, i);
-  return copy;
-}
+import { check, flip, NOW_MS, request } from './support.ts';
 
 const secret = randomBytes(16).toString('base64');
 const otherSecret = randomBytes(16).toString('base64');
