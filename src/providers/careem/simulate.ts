@@ -2,8 +2,8 @@ import { hmac } from '../../verify/hmac.ts';
 import type { Simulator } from '../simulator.ts';
 import type { CareemOptions } from './provider.ts';
 
-/** Seed 001 §4.1's sample Careem order (Amman, JOD). */
-const sampleOrder = {
+/** Seed 001 §4.1's sample Careem order (Amman, JOD), verbatim; the order tests use it too. */
+export const careemSampleOrder = {
   id: 'CR123456789',
   status: 'created',
   order_number: 'ORD-001',
@@ -49,7 +49,7 @@ const sampleOrder = {
 
 /** Signs as seed 000's curl example does: `openssl dgst -sha256 -hmac <secret>` of the body. */
 export const careemSimulator: Simulator = {
-  sample: () => Buffer.from(JSON.stringify(sampleOrder), 'utf8'),
+  sample: () => Buffer.from(JSON.stringify(careemSampleOrder), 'utf8'),
   sign({ body, secret, options }) {
     const o = options as CareemOptions; // already parsed by the provider's schema
     const signature = hmac(o.algorithm, secret, body).toString(o.encoding);

@@ -1,49 +1,9 @@
+import { careemSampleOrder } from '../../../src/providers/careem/simulate.ts';
+
 /** Order payloads from the seeds and built after them, shared by the order tests. */
 
-/** Seed 001 §4.1's sample Careem webhook, verbatim. */
-export const careemSeedSample = {
-  id: 'CR123456789',
-  status: 'created',
-  order_number: 'ORD-001',
-  created_at: '2025-10-01T12:00:00Z',
-  customer: {
-    name: 'Ahmed Ali',
-    phone_number: '+962791234567',
-    email: 'ahmed@example.com',
-    address: {
-      street: 'King Abdullah Street',
-      area: 'Abdoun',
-      city: 'Amman',
-      latitude: 31.9539,
-      longitude: 35.9106,
-    },
-  },
-  items: [
-    {
-      id: 'item-001',
-      name: 'Chicken Burger',
-      name_ar: 'برجر دجاج',
-      quantity: 2,
-      item_price: 5.5,
-      total_price: 11.0,
-      groups: [
-        {
-          name: 'Add-ons',
-          options: [{ id: 'opt-001', name: 'Extra Cheese', price: 0.5, quantity: 1 }],
-        },
-      ],
-    },
-  ],
-  price: {
-    subtotal: 11.0,
-    delivery_fee: 2.0,
-    service_fee: 1.0,
-    tax_amount: 2.24,
-    total_taxable_price: 16.24,
-  },
-  delivery_type: 'careem',
-  merchant_pay_type: 'cash',
-};
+/** Seed 001 §4.1's sample Careem webhook, verbatim (the Careem simulator sends it too). */
+export const careemSeedSample = careemSampleOrder;
 
 /** Seed 000's curl test payload, byte for byte. */
 export const careemCurlPayload =
