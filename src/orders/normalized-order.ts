@@ -115,7 +115,10 @@ export interface NormalizedOrder {
 /** A provider telling us an existing order changed status (Talabat `posOrderStatus`). */
 export interface OrderStatusChange {
   provider: OrderProvider;
-  /** The same id as the order's `externalOrderId` (Talabat: `remoteOrderId`). */
+  /**
+   * Talabat: the `remoteOrderId` of the update's path, i.e. the id Hookgate answered the dispatch
+   * with (the order envelope's `metadata.eventId`), not the order's own `externalOrderId`.
+   */
   externalOrderId: string;
   branchId: string;
   companyId: string;

@@ -42,16 +42,6 @@ export function parseTalabatPath(subpath: string): TalabatPath | null {
   return null;
 }
 
-/**
- * The reply to an order dispatch. Delivery Hero sends our `remoteOrderId` back in status
- * updates, so it is the order's externalOrderId (its token): an update then names the same order.
- */
-export function talabatDispatchReply(externalOrderId: string): {
-  remoteResponse: { remoteOrderId: string };
-} {
-  return { remoteResponse: { remoteOrderId: externalOrderId } };
-}
-
 function readToppings(
   read: FieldReader,
   raw: unknown,

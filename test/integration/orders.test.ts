@@ -195,6 +195,9 @@ describe('restaurant orders: Careem and Talabat to the platform backend', () => 
     assert.equal(toBackend().length, before + 2);
     const change = JSON.parse(toBackend().at(-1)?.body.toString() ?? '{}');
     assert.equal(change.transformedOrder.status, 'cancelled');
+    // The link the backend uses: the id Hookgate answered is the order envelope's eventId.
+    assert.equal(order.metadata.eventId, remoteOrderId);
+    assert.equal(change.transformedOrder.externalOrderId, remoteOrderId);
   });
 
   it('malformed orders are quarantined with reasons (never sent), scripts are sanitized, a quarantined one can be released', async () => {
