@@ -1,4 +1,5 @@
 import type { SourceConfig } from '../config/schema.ts';
+import { webhookPrefixes } from '../ingress/webhooks.ts';
 import { transformOrder } from '../orders/transform.ts';
 import type { StoredEvent } from '../store/store.ts';
 import type { Transform, TransformResult } from './types.ts';
@@ -56,12 +57,15 @@ export function orderTransform(
   };
 }
 
+// `/api/v1/webhooks/generic` before `/api/v1/webhooks`.
+const longestPrefixFirst = [...webhookPrefixes].sort((x, y) => y.length - x.length);
+
 /** The part of the URL below the source (`/order/R1` of `/webhooks/talabat/order/R1`). */
 function subpathOf(event: StoredEvent): string {
   const path = event.url.split('?')[0] ?? '';
-  for (const marker of [`/${event.source}/`, `/${event.source}`]) {
-    const at = path.indexOf(marker);
-    if (at >= 0) return path.slice(at + event.source.length + 1);
+  for (const prefix of longestPrefixFirst) {
+    const base = `${prefix}/${event.source}`;
+    if (path === base || path.startsWith(`${base}/`)) return path.slice(base.length);
   }
   return '';
 }
