@@ -37,7 +37,7 @@ function challengeEcho(source: VerifySource, request: WebhookRequest): Handshake
 }
 
 /** Event type of a stored handshake; routes never match it (it has no deliveries). */
-export const handshakeEventType = 'handshake';
+const handshakeEventType = 'handshake';
 
 /**
  * Checks the request against the source's provider and identifies the event (or the platform's
