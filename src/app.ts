@@ -63,7 +63,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
     commit: (events) => store.eventInsertBatch({ events }),
     maxBatch: config.storage.maxBatch,
     // One commit at a time on both engines: requests arriving meanwhile make the next batch
-    // bigger. On PostgreSQL two in flight measured ~13 % slower (5.6k vs 6.5k req/s, more,
+    // bigger. On PostgreSQL two in flight measured no better (6.1k–6.8k vs 6.8k–7.1k req/s: more,
     // smaller statements).
     maxInFlight: 1,
     onCommit: (size, error) => {
