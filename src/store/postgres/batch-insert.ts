@@ -65,6 +65,24 @@ JOIN event_dedupe d USING (source, dedupe_key)
 WHERE e.id = d.event_id
 RETURNING v.source, v.dedupe_key, e.id, e.duplicate_count`;
 
+/** Consecutive runs of events whose bodies add up to at most `maxBytes` (a bigger one alone). */
+export function chunkByBodyBytes(events: readonly NewEvent[], maxBytes: number): NewEvent[][] {
+  const chunks: NewEvent[][] = [];
+  let current: NewEvent[] = [];
+  let bytes = 0;
+  for (const e of events) {
+    if (current.length > 0 && bytes + e.body.length > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(e);
+    bytes += e.body.length;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 const keyOf = (e: NewEvent) => `${e.source}\u0000${e.dedupeKey}`;
 
 /**

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { deliveryFilterSql } from '../delivery-filter.ts';
 import { readMigrations } from '../migrations.ts';
 import { recordAttempts } from './attempt-batch.ts';
-import { insertEventBatch } from './batch-insert.ts';
+import { chunkByBodyBytes, insertEventBatch } from './batch-insert.ts';
 import { listenForDue } from './due-listener.ts';
 import {
   toAttempt,
@@ -49,6 +49,11 @@ export interface PostgresStoreOptions {
   /** Schema to use (created if missing); tests give each run its own. */
   readonly schema?: string;
   readonly poolSize?: number;
+  /**
+   * Body bytes one insert statement carries at most (64 MiB): the bodies travel as one bytea
+   * parameter, and PostgreSQL caps a value at 1 GB (1,000 × 1 MB bodies would reach it).
+   */
+  readonly maxStatementBodyBytes?: number;
 }
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -78,11 +83,13 @@ export class PostgresStore implements Store {
   private readonly connection: pg.ClientConfig;
   /** NOTIFY channel for new due deliveries; per schema, so schemas sharing a database stay apart. */
   private readonly channel: string;
+  private readonly maxStatementBodyBytes: number;
 
   constructor(options: PostgresStoreOptions) {
     this.schema = options.schema ?? 'public';
     if (!/^[a-z_][a-z0-9_]*$/.test(this.schema))
       throw new Error(`invalid schema name: ${this.schema}`);
+    this.maxStatementBodyBytes = options.maxStatementBodyBytes ?? 64 * 1024 * 1024;
     this.channel = this.schema === 'public' ? 'hookgate_due' : `hookgate_due_${this.schema}`;
     this.connection = {
       connectionString: options.connectionString,
@@ -148,7 +155,16 @@ export class PostgresStore implements Store {
   }
 
   eventInsertBatch(params: { events: readonly NewEvent[] }): Promise<InsertOutcome[]> {
-    return insertEventBatch(this.pool, params.events, this.channel);
+    const chunks = chunkByBodyBytes(params.events, this.maxStatementBodyBytes);
+    if (chunks.length <= 1) return insertEventBatch(this.pool, params.events, this.channel);
+    // Too many bytes for one statement: several, in one transaction, so the batch stays all or
+    // nothing and a later chunk sees the keys an earlier one claimed.
+    return this.tx(async (c) => {
+      const outcomes: InsertOutcome[] = [];
+      for (const chunk of chunks)
+        outcomes.push(...(await insertEventBatch(c, chunk, this.channel)));
+      return outcomes;
+    });
   }
 
   async eventGet(params: { id: string }): Promise<StoredEvent | undefined> {
