@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { NewEvent } from '../../src/store/store.ts';
+import { chunkByBodyBytes } from '../../src/store/postgres/batch-insert.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { postgresSkipReason, postgresUrl, testSchema } from '../helpers/postgres.ts';
 import { makeEvent } from './store-contract.ts';
@@ -32,6 +33,11 @@ describe('postgres: a batch over the per-statement body cap', { skip }, () => {
     );
     // The last event repeats the first one's key: they land in different statements.
     const repeat = makeEvent({ source: 'big', dedupeKey: events[0]?.dedupeKey ?? null });
+    // The premise: this batch is cut in several statements (4 + 4 + 3 events).
+    assert.deepEqual(
+      chunkByBodyBytes([...events, repeat], 4096).map((c) => c.length),
+      [4, 4, 3],
+    );
     const outcomes = await store.eventInsertBatch({ events: [...events, repeat] });
     assert.deepEqual(
       outcomes.map((o) => [o.status, o.eventId]),
