@@ -2,8 +2,9 @@
  * npm run bench:deliver [-- --events 20000 --concurrency 64 --rate 1000 --seconds 5
  *                          --store sqlite|postgres]
  *
- * 1. Raw undici: POSTs of the same 1 KiB body to a keep-alive sink (own process), as fast as
- *    `concurrency` requests in flight allow: the ceiling for any HTTP client here.
+ * 1. Raw undici (low-level dispatch): POSTs of the same 1 KiB body to a keep-alive sink (own
+ *    process), as fast as `concurrency` requests in flight allow: the ceiling for any HTTP client
+ *    here.
  * 2. Hookgate: `events` events already stored (SQLite with fsync on, or PostgreSQL at
  *    DATABASE_URL, default the local `test` database), then the dispatcher delivers them to the
  *    same sink: deliveries/s, and the ratio to raw undici.
@@ -66,21 +67,37 @@ function startSink(): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
+/**
+ * The ceiling: undici's low-level dispatch (what the dispatcher's sender uses) with nothing else,
+ * reading each answer to its end.
+ */
 async function rawUndici(url: string): Promise<number> {
   const agent = new Agent({ connections: concurrency, keepAliveTimeout: 30_000 });
+  const { origin } = new URL(url);
+  const post = () =>
+    new Promise<void>((resolve, reject) =>
+      agent.dispatch(
+        {
+          origin,
+          path: '/raw',
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json' },
+        },
+        {
+          onRequestStart: () => undefined,
+          onResponseEnd: () => resolve(),
+          onResponseError: (_c, err) => reject(err),
+        },
+      ),
+    );
   let sent = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (sent < events) {
         sent++;
-        const res = await request(`${url}/raw`, {
-          method: 'POST',
-          body,
-          dispatcher: agent,
-          headers: { 'content-type': 'application/json' },
-        });
-        await res.body.dump();
+        await post();
       }
     }),
   );
@@ -166,14 +183,21 @@ async function hookgateThroughput(sinkUrl: string): Promise<number> {
   });
   const started = performance.now();
   app.dispatcher.start();
+  // The end of the run: the sink's count (a request to another process) is watched closely; the
+  // database, whose count is a scan competing with the dispatcher, once a second until the sink
+  // has everything, then closely until every record is committed.
+  let lastDbCheck = performance.now();
   for (;;) {
-    const counts = await store.deliveryCountByState();
-    if (counts.delivered + counts.dead >= events) {
-      if (counts.dead > 0) throw new Error(`${counts.dead} deliveries went dead`);
-      break;
+    const arrived = (await (await request(`${sinkUrl}/count`)).body.json()) as number;
+    if (arrived >= events || performance.now() - lastDbCheck >= 1000) {
+      lastDbCheck = performance.now();
+      const counts = await store.deliveryCountByState();
+      if (counts.delivered + counts.dead >= events) {
+        if (counts.dead > 0) throw new Error(`${counts.dead} deliveries went dead`);
+        break;
+      }
     }
-    // Not more often: counting is a query that competes with the dispatcher for the database.
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, arrived >= events ? 5 : 20));
   }
   const perSecond = events / ((performance.now() - started) / 1000);
   await app.drain(1000);
@@ -247,7 +271,7 @@ try {
     [
       `deliver bench: ${events} events, ${concurrency} in flight, 1 KiB bodies, node ${process.version}`,
       `${'raw undici to the sink'.padEnd(31)}${raw.toFixed(0).padStart(8)} req/s`,
-      `${`hookgate dispatcher (${engine})`.padEnd(31)}${hookgate.toFixed(0).padStart(8)} deliveries/s   ratio ${(hookgate / raw).toFixed(2)}x   (goals >= 10000/s, >= 0.5x)`,
+      `${`hookgate dispatcher (${engine})`.padEnd(31)}${hookgate.toFixed(0).padStart(8)} deliveries/s   ratio ${(hookgate / raw).toFixed(2)}x   (goal ${engine === 'postgres' ? '>= 5000/s' : '>= 10000/s, >= 0.5x'})`,
       `received->delivered (${engine}) at ${rate}/s for ${seconds} s: p50 ${lat.p50} ms, p99 ${lat.p99} ms (${lat.count} events; goal p50 < 5 ms)`,
       '',
     ].join('\n'),

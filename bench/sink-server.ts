@@ -1,17 +1,22 @@
 // The delivery sink: keep-alive node:http that answers 200 at once and notes when each event
-// arrived (GET /arrivals returns them), for received→delivered latency.
+// arrived (GET /arrivals returns them, GET /count how many events came), for received→delivered
+// latency and for seeing the end of a run without querying the gateway's database.
 import { createServer } from 'node:http';
 
 const arrivals: Record<string, number> = {};
+let count = 0;
 const server = createServer((req, res) => {
-  if (req.method === 'GET' && req.url === '/arrivals') {
-    const body = JSON.stringify(arrivals);
+  if (req.method === 'GET' && (req.url === '/arrivals' || req.url === '/count')) {
+    const body = JSON.stringify(req.url === '/count' ? count : arrivals);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(body);
     return;
   }
   const id = req.headers['x-hookgate-event-id'];
-  if (typeof id === 'string') arrivals[id] = performance.timeOrigin + performance.now();
+  if (typeof id === 'string') {
+    if (arrivals[id] === undefined) count += 1;
+    arrivals[id] = performance.timeOrigin + performance.now();
+  }
   req.resume();
   req.on('end', () => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': 2 });

@@ -43,6 +43,8 @@ export class DestinationRuntime {
   private readonly limiter: RateLimiterAbstract | undefined;
   /** Claimed ahead (leased to this instance), launched as slots free up without a round trip. */
   private readonly ready: { item: ClaimedDelivery; leaseUntil: number }[] = [];
+  /** Body bytes of what is claimed ahead. */
+  private heldBytes = 0;
 
   constructor(
     readonly config: DestinationConfig,
@@ -103,8 +105,15 @@ export class DestinationRuntime {
     return this.ready.length;
   }
 
+  get readyBytes(): number {
+    return this.heldBytes;
+  }
+
   keepReady(items: readonly ClaimedDelivery[], leaseUntil: number): void {
-    for (const item of items) this.ready.push({ item, leaseUntil });
+    for (const item of items) {
+      this.ready.push({ item, leaseUntil });
+      this.heldBytes += item.event.body.length;
+    }
   }
 
   /**
@@ -115,6 +124,7 @@ export class DestinationRuntime {
     const taken: ClaimedDelivery[] = [];
     while (taken.length < count && this.ready.length > 0) {
       const next = this.ready.shift() as { item: ClaimedDelivery; leaseUntil: number };
+      this.heldBytes -= next.item.event.body.length;
       if (next.leaseUntil - now > this.config.timeoutMs + attemptMarginMs) taken.push(next.item);
     }
     return taken;
@@ -123,6 +133,7 @@ export class DestinationRuntime {
   /** Forget what was claimed ahead (stopping: the store gives the leases back). */
   dropReady(): void {
     this.ready.length = 0;
+    this.heldBytes = 0;
   }
 
   count(decision: Decision): void {

@@ -13,6 +13,9 @@ import type { Transform, TransformResult } from '../transform/types.ts';
 import { orderIdFrom, runTransform, unsentOutcome } from './transform-outcome.ts';
 import { classify, decideOutcome, type AttemptResult } from './outcome.ts';
 
+/** Bodies held claimed ahead per destination, at most (large bodies: claim as slots free up). */
+const maxReadyBytes = 16 * 1024 * 1024;
+
 /** Whether a result says the destination is unwell (a 400 says the payload is). */
 function countsAgainstDestination(result: AttemptResult): boolean {
   return classify(result) === 'temporary';
@@ -177,13 +180,17 @@ export class Dispatcher {
   }
 
   /**
-   * How many deliveries of a destination to hold claimed ahead: none when the lease is too short
-   * to leave room for an attempt after waiting (they would only be dropped and claimed again).
+   * How many deliveries of a destination to hold claimed ahead: four rounds of its slots, so a
+   * claim carries enough rows to pay for its round trip (bench:deliver on PostgreSQL, medians of
+   * 3–4 runs: 4.2k/s with two rounds, 5.2k/s with four, 5.0k/s with eight). None when the lease
+   * is too short to leave room for an attempt after waiting (they would only be dropped and
+   * claimed again), nor while the bodies held already add up to `maxReadyBytes`.
    */
   private aheadFor(destination: DestinationRuntime): number {
     const { concurrency, lease } = this.deps.config.delivery;
     if (lease <= destination.config.timeoutMs + attemptMarginMs) return 0;
-    return Math.min(concurrency, destination.config.concurrency ?? concurrency);
+    if (destination.readyBytes >= maxReadyBytes) return 0;
+    return 4 * Math.min(concurrency, destination.config.concurrency ?? concurrency);
   }
 
   /** A rate limit refills later: look again then, not only at the next poll. */

@@ -1,31 +1,25 @@
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import type { DestinationConfig } from '../config/schema.ts';
 import { standardWebhooksKey } from '../providers/standard-webhooks/provider.ts';
 import { hmac } from '../verify/hmac.ts';
 import type { StoredEvent } from '../store/store.ts';
-import type { AttemptResult } from './outcome.ts';
-
-export interface SendResult {
-  readonly result: AttemptResult;
-  readonly durationMs: number;
-  readonly responseBody: string | null;
-}
-
-const excerptBytes = 1024;
+import { Exchange, type SendResult } from './exchange.ts';
 
 /** Headers of the original request worth passing on; the rest (hop-by-hop, credentials) are not. */
 const forwarded = ['content-type', 'user-agent'];
 
 /**
  * POSTs events to HTTP destinations through one undici Agent (keep-alive pools per origin; the
- * global fetch measured ~6x slower here). Every request says which event it is and is signed the
- * Standard Webhooks way when the destination has a signing secret.
+ * global fetch measured ~6x slower here) and its low-level dispatch API (see exchange.ts). Every
+ * request says which event it is and is signed the Standard Webhooks way when the destination has
+ * a signing secret.
  */
 export class HttpSender {
   private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+  private readonly targets = new Map<string, { origin: string; path: string }>();
 
   /** `payload`: a route transform's output, sent instead of the event's body. */
-  async send(
+  send(
     destination: DestinationConfig,
     event: StoredEvent,
     now: number,
@@ -55,41 +49,38 @@ export class HttpSender {
     }
     Object.assign(headers, lowerCased(destination.headers));
 
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
-    try {
-      const res = await request(destination.url, {
-        method: 'POST',
-        headers,
-        body,
-        dispatcher: this.agent,
-        headersTimeout: destination.timeoutMs,
-        bodyTimeout: destination.timeoutMs,
-        signal: AbortSignal.timeout(destination.timeoutMs),
-      });
-      const excerpt = await readExcerpt(res.body);
-      const retryAfter = res.headers['retry-after'];
-      return {
-        result: {
-          kind: 'response',
-          status: res.statusCode,
-          retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
-        },
-        durationMs: elapsed(),
-        responseBody: excerpt,
-      };
-    } catch (err) {
-      const e = err as Error & { code?: string };
-      const timeout =
-        e.name === 'TimeoutError' ||
-        e.code === 'UND_ERR_HEADERS_TIMEOUT' ||
-        e.code === 'UND_ERR_BODY_TIMEOUT';
-      return {
-        result: { kind: 'network', error: e.code ?? e.message, timeout },
-        durationMs: elapsed(),
-        responseBody: null,
-      };
+    const target = this.target(destination.url);
+    return new Promise<SendResult>((resolve) => {
+      // The destination's timeout is also the whole attempt's deadline.
+      const exchange = new Exchange(destination.timeoutMs, resolve);
+      try {
+        this.agent.dispatch(
+          {
+            origin: target.origin,
+            path: target.path,
+            method: 'POST',
+            headers,
+            body,
+            headersTimeout: destination.timeoutMs,
+            bodyTimeout: destination.timeoutMs,
+          },
+          exchange,
+        );
+      } catch (err) {
+        exchange.fail(err as Error);
+      }
+    });
+  }
+
+  /** A destination URL split as dispatch takes it (parsed once per URL, not per attempt). */
+  private target(url: string): { origin: string; path: string } {
+    let target = this.targets.get(url);
+    if (target === undefined) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      this.targets.set(url, target);
     }
+    return target;
   }
 
   close(): Promise<void> {
@@ -99,17 +90,4 @@ export class HttpSender {
 
 function lowerCased(headers: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-}
-
-/** Keeps the first KiB of the response for operators and discards the rest without buffering it. */
-async function readExcerpt(body: AsyncIterable<Buffer>): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    if (size < excerptBytes) {
-      chunks.push(chunk);
-      size += chunk.length;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, excerptBytes).toString('utf8');
 }

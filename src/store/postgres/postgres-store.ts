@@ -79,6 +79,8 @@ const claimDueSql = `WITH claimed AS (
 export class PostgresStore implements Store {
   readonly engine = 'postgres' as const;
   private readonly pool: pg.Pool;
+  /** Claims and attempt records: see the constructor. */
+  private readonly queuePool: pg.Pool;
   private readonly schema: string;
   private readonly connection: pg.ClientConfig;
   /** NOTIFY channel for new due deliveries; per schema, so schemas sharing a database stay apart. */
@@ -99,8 +101,19 @@ export class PostgresStore implements Store {
       connectionTimeoutMillis: 5_000,
     };
     this.pool = new pg.Pool({ ...this.connection, max: options.poolSize ?? 10 });
+    // Claims and attempt records (one of each in flight per instance) commit without waiting for
+    // the WAL flush, as SQLite's queue connection does with synchronous=NORMAL: a database crash
+    // can lose the last of them, which only means a delivery is attempted again with the same
+    // Idempotency-Key. Events and deliveries are never stored this way. Measured on
+    // bench:deliver: 4.2k → 4.6–4.9k deliveries/s, and less CPU per delivery in both processes.
+    this.queuePool = new pg.Pool({
+      ...this.connection,
+      options: `${this.connection.options} -c synchronous_commit=off`,
+      max: 2,
+    });
     // An idle client's error (database restarted) must not crash the process; queries report it.
     this.pool.on('error', () => undefined);
+    this.queuePool.on('error', () => undefined);
   }
 
   private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -220,7 +233,7 @@ export class PostgresStore implements Store {
 
   async deliveryClaimDue(p: ClaimParams): Promise<ClaimedDelivery[]> {
     // Named: prepared once per connection, so the plan is not made again at every claim.
-    const { rows } = await this.pool.query<DeliveryRow & Omit<EventRow, 'id'>>({
+    const { rows } = await this.queuePool.query<DeliveryRow & Omit<EventRow, 'id'>>({
       name: 'hookgate_claim_due',
       text: claimDueSql,
       values: [p.owner, p.leaseUntil, p.destination, p.now, p.limit],
@@ -236,7 +249,7 @@ export class PostgresStore implements Store {
   }
 
   attemptRecordBatch(params: { items: readonly AttemptRecordParams[] }): Promise<boolean[]> {
-    return recordAttempts(this.pool, params.items);
+    return recordAttempts(this.queuePool, params.items);
   }
 
   async attemptListByDelivery(params: { deliveryId: string }): Promise<Attempt[]> {
@@ -352,6 +365,6 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.queuePool.end()]);
   }
 }
