@@ -85,7 +85,7 @@ describe('HTTP sender (real loopback server)', () => {
 
   it('keeps the first KiB of a large answer and its Retry-After', async () => {
     handlers.set('/busy', (_req, res) =>
-      res.writeHead(503, { 'retry-after': '120' }).end('é'.repeat(100_000)),
+      res.writeHead(503, { 'Retry-After': '120' }).end('é'.repeat(100_000)),
     );
     const sent = await sender.send(destination('/busy'), event, 0);
     assert.deepEqual(sent.result, { kind: 'response', status: 503, retryAfter: '120' });
