@@ -39,7 +39,7 @@ CREATE TABLE deliveries (
   reasons           text    NULL,
   CONSTRAINT deliveries_pkey PRIMARY KEY (id),
   CONSTRAINT deliveries_event_id_fkey FOREIGN KEY (event_id) REFERENCES events(id)
-) WITH (fillfactor=70);
+) WITH (fillfactor=30);
 
 CREATE INDEX deliveries_created ON deliveries USING btree (created_at);
 CREATE INDEX deliveries_due_by_destination ON deliveries USING btree (destination, next_attempt_at, id) WHERE (state = ANY (ARRAY['pending'::text, 'retry'::text]));
