@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   bare.child.kill();
   gateway.child.kill('SIGTERM');
   await new Promise((r) => gateway.child.once('exit', r));
-  const answered = pairs.reduce((n, p) => n + p.hookgate.ok, 0);
+  const answered = pairs.reduce((sum, p) => sum + p.hookgate.ok, 0);
 
   const store =
     values.store === 'postgres'

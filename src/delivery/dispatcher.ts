@@ -50,6 +50,8 @@ export class Dispatcher {
   private dueListener: DueListener | undefined;
   private stopped = true;
   private claiming: Promise<void> | undefined;
+  /** Claims ahead under way, per destination (see claimAhead). */
+  private readonly aheadClaims = new Map<string, Promise<void>>();
   private again = false;
   /** Where the next claim round starts, so no destination always goes first. */
   private cursor = 0;
@@ -105,8 +107,8 @@ export class Dispatcher {
 
   /** Resolves when no claim runs and no attempt is in flight (tests drive the clock with this). */
   async idle(): Promise<void> {
-    while (this.claiming || this.running.size > 0) {
-      await Promise.allSettled([this.claiming, ...this.running]);
+    while (this.claiming || this.running.size > 0 || this.aheadClaims.size > 0) {
+      await Promise.allSettled([this.claiming, ...this.running, ...this.aheadClaims.values()]);
     }
   }
 
@@ -116,8 +118,10 @@ export class Dispatcher {
     if (this.timer) clearInterval(this.timer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.dueListener?.close();
-    // A claim under way may still launch attempts: let it finish, then wait for all of them.
+    // A claim under way may still launch attempts: let it finish, then wait for all of them. A claim
+    // ahead still takes leases: let it finish too, so that they are given back below.
     await this.claiming;
+    await Promise.allSettled([...this.aheadClaims.values()]);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled([...this.running]),
@@ -155,12 +159,14 @@ export class Dispatcher {
     if (slots <= 0) return;
     const ready = destination.takeReady(slots, now);
     const wanted = slots - ready.length;
-    // Where nothing limits the pace, claim a batch ahead: the next slots that free up start at
-    // once instead of waiting for a claim's round trip (which PostgreSQL makes milliseconds).
+    // Where nothing limits the pace, deliveries are claimed ahead: the next slots that free up
+    // start at once instead of waiting for a claim's round trip (which PostgreSQL makes
+    // milliseconds).
     const ahead = unlimited ? this.aheadFor(destination) : 0;
     let claimed: ClaimedDelivery[] = [];
     let limit = 0;
-    if (wanted > 0 || destination.readyCount < ahead / 2) {
+    if (wanted > 0) {
+      // Not enough claimed ahead: what is wanted now and the next batch, in one statement.
       const leaseUntil = now + this.deps.config.delivery.lease;
       limit = wanted + Math.max(0, ahead - destination.readyCount);
       claimed = await this.deps.store.deliveryClaimDue({
@@ -175,8 +181,38 @@ export class Dispatcher {
     const launching = [...ready, ...claimed.slice(0, wanted)];
     await destination.take(launching.length);
     for (const item of launching) this.launch(item, destination);
+    if (wanted === 0 && destination.readyCount < ahead / 2) this.claimAhead(destination, ahead);
     // A full batch means more may be due right now.
     if (limit > 0 && claimed.length === limit && slots === free) this.again = true;
+  }
+
+  /**
+   * Tops up what a destination holds claimed ahead, in the background: a claim round that waited
+   * for it would leave the slots freeing meanwhile empty although deliveries are at hand (measured:
+   * all 64 slots busy only ~60 % of a bench:deliver run while a claim was in flight ~40 % of it).
+   */
+  private claimAhead(destination: DestinationRuntime, ahead: number): void {
+    const name = destination.config.name;
+    if (this.stopped || this.aheadClaims.has(name)) return;
+    const now = this.deps.clock.now();
+    const leaseUntil = now + this.deps.config.delivery.lease;
+    const run = this.deps.store
+      .deliveryClaimDue({
+        owner: this.owner,
+        destination: name,
+        now,
+        leaseUntil,
+        limit: ahead - destination.readyCount,
+      })
+      .then((claimed) => {
+        destination.keepReady(claimed, leaseUntil);
+        if (claimed.length > 0) this.wake();
+      })
+      .catch((err: unknown) =>
+        this.deps.logger.error({ err, destination: name }, 'claiming ahead failed'),
+      )
+      .finally(() => this.aheadClaims.delete(name));
+    this.aheadClaims.set(name, run);
   }
 
   /**
