@@ -8,7 +8,7 @@ export interface SendResult {
 }
 
 /** Response bytes kept for operators; the rest is read and dropped. */
-export const excerptBytes = 1024;
+const excerptBytes = 1024;
 
 const phaseTimeouts = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 

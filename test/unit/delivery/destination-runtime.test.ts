@@ -4,13 +4,14 @@ import { parseConfig } from '../../../src/config/load.ts';
 import type { DestinationConfig } from '../../../src/config/schema.ts';
 import { DestinationRuntime } from '../../../src/delivery/destination-runtime.ts';
 import type { ClaimedDelivery } from '../../../src/store/store.ts';
+import { tempDir } from '../../helpers/gateway.ts';
 
 const destination = parseConfig(
   JSON.stringify({
     sources: [{ name: 'shop', provider: 'none' }],
     destinations: [{ name: 'backend', url: 'http://127.0.0.1:9/in', timeoutMs: 1_000 }],
   }),
-  { file: 'test', env: {}, dataDir: '/tmp' },
+  { file: 'test', env: {}, dataDir: tempDir() },
 ).config.destinations[0] as DestinationConfig;
 
 function claimed(n: number, bodyBytes: number): ClaimedDelivery {

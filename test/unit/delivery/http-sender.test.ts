@@ -6,6 +6,7 @@ import { parseConfig } from '../../../src/config/load.ts';
 import type { DestinationConfig } from '../../../src/config/schema.ts';
 import { HttpSender } from '../../../src/delivery/http-sender.ts';
 import type { StoredEvent } from '../../../src/store/store.ts';
+import { tempDir } from '../../helpers/gateway.ts';
 
 const event: StoredEvent = {
   id: 'evt_1',
@@ -48,7 +49,7 @@ function destination(path: string, timeoutMs = 2_000): DestinationConfig {
         { name: 'backend', url: `${base}${path}`, timeoutMs, headers: { 'X-Team': 'a' } },
       ],
     }),
-    { file: 'test', env: {}, dataDir: '/tmp' },
+    { file: 'test', env: {}, dataDir: tempDir() },
   );
   return config.destinations[0] as DestinationConfig;
 }
