@@ -93,8 +93,10 @@ export function buildApp(deps: AppDeps): HookgateApp {
     bodyLimit: config.server.bodyLimit,
     return503OnClosing: false,
   });
-  http.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request, and has nothing to wait for.
+  http.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   http.setErrorHandler(errorHandler);
   http.setNotFoundHandler(notFoundHandler);

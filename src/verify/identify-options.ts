@@ -25,14 +25,18 @@ export interface IdentifyOptions {
   readonly eventTypePath?: string | undefined;
 }
 
+function fromHeader(request: WebhookRequest, name: string | undefined): string | undefined {
+  return name === undefined ? undefined : request.headers[name] || undefined;
+}
+
+function fromBody(request: WebhookRequest, path: string | undefined): string | undefined {
+  return path === undefined ? undefined : stringAt(request.json(), path);
+}
+
 /** Header first, then the JSON path; nothing when neither is configured or present. */
 export function identifyFromOptions(request: WebhookRequest, o: IdentifyOptions): EventIdentity {
-  const fromHeader = (name: string | undefined) =>
-    name === undefined ? undefined : request.headers[name] || undefined;
-  const fromBody = (path: string | undefined) =>
-    path === undefined ? undefined : stringAt(request.json(), path);
   return {
-    eventId: fromHeader(o.idHeader) ?? fromBody(o.eventIdPath),
-    eventType: fromHeader(o.eventTypeHeader) ?? fromBody(o.eventTypePath),
+    eventId: fromHeader(request, o.idHeader) ?? fromBody(request, o.eventIdPath),
+    eventType: fromHeader(request, o.eventTypeHeader) ?? fromBody(request, o.eventTypePath),
   };
 }

@@ -76,6 +76,31 @@ export function storeContract(
       assert.equal(stored.duplicateCount, 0);
     });
 
+    it('stores text holding a lone UTF-16 surrogate as U+FFFD, with the rest of its batch', async () => {
+      // An id or type read from a signed JSON body can hold one ("\ud800" is valid JSON).
+      const odd = makeEvent({
+        source: 'surrogates',
+        providerEventId: 'a\ud800b',
+        eventType: 'x\udc00',
+        dedupeKey: 'k\ud800',
+      });
+      const plain = makeEvent({ source: 'surrogates' });
+      // Stored, both keys are "k\ufffd": the second is a duplicate of the first.
+      const twin = makeEvent({ source: 'surrogates', dedupeKey: 'k\udc00' });
+      const outcomes = await store.eventInsertBatch({ events: [odd, plain, twin] });
+      assert.deepEqual(
+        outcomes.map((o) => [o.status, o.eventId]),
+        [
+          ['stored', odd.id],
+          ['stored', plain.id],
+          ['duplicate', odd.id],
+        ],
+      );
+      const stored = await store.eventGet({ id: odd.id });
+      assert.equal(stored?.providerEventId, 'a\ufffdb');
+      assert.equal(stored?.eventType, 'x\ufffd');
+    });
+
     it('writes the event and one pending delivery per route in the same transaction', async () => {
       const e = makeEvent({
         deliveries: [
@@ -123,6 +148,22 @@ export function storeContract(
       );
       assert.equal(outcomes[2]?.status === 'duplicate' && outcomes[2].duplicateCount, 2);
       assert.equal(await store.eventCount({ source: 'batchdup' }), 1);
+    });
+
+    it('stores the new events of a batch that also holds a duplicate of an earlier one', async () => {
+      const route = (destination: string) => [{ id: newId('dlv'), route: 'r', destination }];
+      const earlier = makeEvent({ source: 'mixed', dedupeKey: 'id:m1' });
+      await store.eventInsertBatch({ events: [earlier] });
+      const fresh = makeEvent({ source: 'mixed', dedupeKey: 'id:m2', deliveries: route('a') });
+      const copy = makeEvent({ source: 'mixed', dedupeKey: 'id:m1', deliveries: route('b') });
+      const outcomes = await store.eventInsertBatch({ events: [fresh, copy] });
+      assert.deepEqual(outcomes, [
+        { status: 'stored', eventId: fresh.id },
+        { status: 'duplicate', eventId: earlier.id, duplicateCount: 1 },
+      ]);
+      assert.equal((await store.deliveryListByEvent({ eventId: fresh.id })).length, 1);
+      assert.deepEqual(await store.deliveryListByEvent({ eventId: copy.id }), []);
+      assert.equal(await store.eventCount({ source: 'mixed' }), 2);
     });
 
     it('scopes keys by source and never deduplicates a null key', async () => {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { InsertOutcome, NewEvent } from '../store.ts';
+import { wellFormed } from '../text.ts';
 
 /** Writes batches of events with dedupe and deliveries, one IMMEDIATE transaction per batch. */
 export class EventWriter {
@@ -58,9 +59,10 @@ export class EventWriter {
   }
 
   private insertOne(e: NewEvent): InsertOutcome {
-    if (e.dedupeKey !== null) {
-      const won = this.claimKey.get(e.source, e.dedupeKey, e.id, e.dedupeUntil, e.receivedAt);
-      const owner = won === undefined ? this.keyOwner.get(e.source, e.dedupeKey) : undefined;
+    const key = wellFormed(e.dedupeKey);
+    if (key !== null) {
+      const won = this.claimKey.get(e.source, key, e.id, e.dedupeUntil, e.receivedAt);
+      const owner = won === undefined ? this.keyOwner.get(e.source, key) : undefined;
       const counted = owner && this.countDuplicate.get(e.receivedAt, owner.event_id);
       if (owner && counted) {
         return {
@@ -74,12 +76,12 @@ export class EventWriter {
       e.id,
       e.source,
       e.provider,
-      e.providerEventId,
-      e.eventType,
-      e.requestId,
+      wellFormed(e.providerEventId),
+      wellFormed(e.eventType),
+      wellFormed(e.requestId),
       e.clientIp,
       e.method,
-      e.url,
+      wellFormed(e.url),
       JSON.stringify(e.headers),
       e.body,
       e.receivedAt,
