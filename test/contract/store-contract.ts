@@ -360,6 +360,55 @@ export function storeContract(
       assert.equal((await mine('next', t0)).length, 1);
     });
 
+    it('records attempt texts holding a lone UTF-16 surrogate as U+FFFD', async () => {
+      const e = makeEvent({
+        source: 'odd-attempt',
+        dedupeKey: null,
+        deliveries: [{ id: newId('dlv'), route: 'r', destination: 'odd-dest' }],
+      });
+      await store.eventInsertBatch({ events: [e] });
+      const claimed = await store.deliveryClaimDue({
+        owner: 'w',
+        destination: 'odd-dest',
+        now: t0,
+        leaseUntil: t0 + 60_000,
+        limit: 50,
+      });
+      const id = claimed.find((c) => c.event.id === e.id)?.delivery.id as string;
+      // A transform's message can quote a field of the body, where "\ud800" is valid JSON.
+      const recorded = await store.attemptRecord({
+        deliveryId: id,
+        owner: 'w',
+        attempt: {
+          id: newId('att'),
+          startedAt: t0,
+          durationMs: 1,
+          statusCode: null,
+          responseBody: 'r\ud800',
+          requestBody: '{"sku":"q\udc00"}',
+          error: 'e\ud800',
+          errorClass: 'invalid',
+        },
+        outcome: {
+          state: 'quarantined',
+          nextAttemptAt: t0,
+          lastError: 'l\ud800',
+          errorClass: 'invalid',
+          deadReason: null,
+          internalOrderId: null,
+          reasons: ['sku "q\udc00" unknown'],
+        },
+      });
+      assert.equal(recorded, true);
+      const [attempt] = await store.attemptListByDelivery({ deliveryId: id });
+      assert.equal(attempt?.responseBody, 'r\ufffd');
+      assert.equal(attempt?.requestBody, '{"sku":"q\ufffd"}');
+      assert.equal(attempt?.error, 'e\ufffd');
+      const [delivery] = await store.deliveryListByEvent({ eventId: e.id });
+      assert.equal(delivery?.lastError, 'l\ufffd');
+      assert.deepEqual(delivery?.reasons, ['sku "q\ufffd" unknown']);
+    });
+
     it('skips paused destinations until resumed', async () => {
       const e = makeEvent({
         source: 'pause',

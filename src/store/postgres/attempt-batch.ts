@@ -1,24 +1,26 @@
 import type pg from 'pg';
 import type { AttemptRecordParams } from '../store.ts';
+import { wellFormed } from '../text.ts';
 
 /**
  * Records a batch of attempts in ONE statement: move each delivery its worker still leases to
  * its next state (the lease check and the row lock are the UPDATE's), then insert the attempts
- * of exactly those rows, numbered from the updated count.
+ * of exactly those rows, numbered from the updated count. The rows travel as one json parameter,
+ * as the events' do (batch-insert.ts); `reasons` is a json field kept verbatim.
  */
 const recordSql = `
 WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::int[],
-    $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[], $13::text[],
-    $14::text[], $15::text[], $16::text[], $17::text[])
-  AS t(delivery_id, attempt_id, owner, started_at, duration_ms, status_code, response_body,
-    error, error_class, state, next_attempt_at, last_error, outcome_error_class, dead_reason,
-    request_body, internal_order_id, reasons)
+  SELECT * FROM json_to_recordset($1::json) AS t(delivery_id text, attempt_id text, owner text,
+    started_at bigint, duration_ms int, status_code int, response_body text, error text,
+    error_class text, state text, next_attempt_at bigint, last_error text,
+    outcome_error_class text, dead_reason text, request_body text, internal_order_id text,
+    reasons json)
 ),
 updated AS (
   UPDATE deliveries d SET state = i.state, next_attempt_at = i.next_attempt_at,
     last_error = i.last_error, error_class = i.outcome_error_class, dead_reason = i.dead_reason,
-    internal_order_id = coalesce(i.internal_order_id, d.internal_order_id), reasons = i.reasons,
+    internal_order_id = coalesce(i.internal_order_id, d.internal_order_id),
+    reasons = i.reasons::text,
     attempts = d.attempts + 1, updated_at = i.started_at + i.duration_ms, lease_owner = NULL,
     lease_until = NULL
   FROM input i
@@ -51,33 +53,35 @@ export async function recordAttempts(
         indexes.push(i);
       }
     }
-    const round = indexes.map((i) => items[i] as AttemptRecordParams);
-    const col = <T>(f: (p: AttemptRecordParams) => T) => round.map(f);
+    const rows = indexes.map((i) => {
+      const { deliveryId, owner, attempt, outcome } = items[i] as AttemptRecordParams;
+      return {
+        delivery_id: deliveryId,
+        attempt_id: attempt.id,
+        owner,
+        started_at: attempt.startedAt,
+        duration_ms: attempt.durationMs,
+        status_code: attempt.statusCode,
+        response_body: wellFormed(attempt.responseBody),
+        error: wellFormed(attempt.error),
+        error_class: attempt.errorClass,
+        state: outcome.state,
+        next_attempt_at: outcome.nextAttemptAt,
+        last_error: wellFormed(outcome.lastError),
+        outcome_error_class: outcome.errorClass,
+        dead_reason: wellFormed(outcome.deadReason),
+        request_body: wellFormed(attempt.requestBody),
+        internal_order_id: wellFormed(outcome.internalOrderId),
+        reasons: outcome.reasons?.map((r) => wellFormed(r)) ?? null,
+      };
+    });
     // Named: prepared once per connection (same text every time), planned once.
-    const { rows } = await db.query<{ delivery_id: string }>({
+    const result = await db.query<{ delivery_id: string }>({
       name: 'hookgate_record_attempts',
       text: recordSql,
-      values: [
-        col((p) => p.deliveryId),
-        col((p) => p.attempt.id),
-        col((p) => p.owner),
-        col((p) => p.attempt.startedAt),
-        col((p) => p.attempt.durationMs),
-        col((p) => p.attempt.statusCode),
-        col((p) => p.attempt.responseBody),
-        col((p) => p.attempt.error),
-        col((p) => p.attempt.errorClass),
-        col((p) => p.outcome.state),
-        col((p) => p.outcome.nextAttemptAt),
-        col((p) => p.outcome.lastError),
-        col((p) => p.outcome.errorClass),
-        col((p) => p.outcome.deadReason),
-        col((p) => p.attempt.requestBody),
-        col((p) => p.outcome.internalOrderId),
-        col((p) => (p.outcome.reasons === null ? null : JSON.stringify(p.outcome.reasons))),
-      ],
+      values: [JSON.stringify(rows)],
     });
-    const recorded = new Set(rows.map((r) => r.delivery_id));
+    const recorded = new Set(result.rows.map((r) => r.delivery_id));
     for (const i of indexes)
       results[i] = recorded.has((items[i] as AttemptRecordParams).deliveryId);
     rest = later;

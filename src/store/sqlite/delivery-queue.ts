@@ -10,6 +10,7 @@ import type {
   PauseParams,
 } from '../store.ts';
 import { deliveryFilterSql } from '../delivery-filter.ts';
+import { wellFormed } from '../text.ts';
 import {
   toAttempt,
   toDelivery,
@@ -151,11 +152,11 @@ export class DeliveryQueue {
       a.startedAt,
       a.durationMs,
       a.statusCode,
-      a.responseBody,
-      a.error,
+      wellFormed(a.responseBody),
+      wellFormed(a.error),
       a.errorClass,
       o.state,
-      a.requestBody,
+      wellFormed(a.requestBody),
       p.deliveryId,
       p.owner,
     );
@@ -163,11 +164,11 @@ export class DeliveryQueue {
     this.moveDelivery.run(
       o.state,
       o.nextAttemptAt,
-      o.lastError,
+      wellFormed(o.lastError),
       o.errorClass,
-      o.deadReason,
-      o.internalOrderId,
-      o.reasons === null ? null : JSON.stringify(o.reasons),
+      wellFormed(o.deadReason),
+      wellFormed(o.internalOrderId),
+      o.reasons === null ? null : JSON.stringify(o.reasons.map((r) => wellFormed(r))),
       a.startedAt + a.durationMs,
       p.deliveryId,
       p.owner,
