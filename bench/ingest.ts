@@ -1,11 +1,13 @@
 /**
- * npm run bench:ingest [-- --duration 5 --rounds 3 --connections 50 --store sqlite|postgres
+ * npm run bench:ingest [-- --duration 5 --rounds 3 --warmup 2 --connections 50
+ *                         --store sqlite|postgres
  *                         --cpu-prof /tmp/prof]
  *
  * Drives a bare node:http server and Hookgate (one generic-HMAC source, SQLite with fsync on
  * every commit) with the same load: 1 KiB JSON bodies, each with a unique id and a valid
  * signature, 50 connections. Both servers run in their own process; autocannon runs here, driving
- * them in turn for `rounds` rounds. Prints req/s, p50/p99 latency, each round's ratio and their
+ * them in turn for `rounds` rounds, after `warmup` seconds of the same load on each (not counted:
+ * the JIT, the connections and the prepared statements are warm for every round). Prints req/s, p50/p99 latency, each round's ratio and their
  * median, and checks every 200 is in the database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,6 +25,7 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
     store: { type: 'string', default: 'sqlite' },
     /** Writes a CPU profile of the gateway process into this folder. */
@@ -35,6 +38,7 @@ if (values.store !== 'sqlite' && values.store !== 'postgres') {
 const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const duration = Number(values.duration);
 const rounds = Number(values.rounds);
+const warmup = Number(values.warmup);
 const connections = Number(values.connections);
 const root = new URL('../', import.meta.url).pathname;
 const secret = randomBytes(32).toString('hex');
@@ -72,11 +76,11 @@ interface Result {
 /** Request counter across every drive: each body's id is unique in the whole run. */
 let n = 0;
 
-async function drive(name: string, url: string, path: string): Promise<Result> {
+async function drive(name: string, url: string, path: string, seconds = duration): Promise<Result> {
   const run = await autocannon({
     url,
     connections,
-    duration,
+    duration: seconds,
     requests: [
       {
         method: 'POST',
@@ -147,6 +151,13 @@ async function main(): Promise<void> {
     PORT: '0',
     HOST: '127.0.0.1',
   });
+  // The same warm-up for both, not counted: without it the first round measured Hookgate's JIT
+  // and first statements (its ratio was the lowest of the three in nearly every run).
+  let warmedUp = 0;
+  if (warmup > 0) {
+    await drive('warm-up', bare.url, '/', warmup);
+    warmedUp = (await drive('warm-up', gateway.url, '/webhooks/bench', warmup)).ok;
+  }
   // Interleaved rounds (bare, Hookgate, bare, …) with both servers up: this machine's speed drifts
   // by tens of percent within a minute, and a ratio from one pair taken a minute apart showed it.
   const pairs: { baseline: Result; hookgate: Result }[] = [];
@@ -158,7 +169,7 @@ async function main(): Promise<void> {
   bare.child.kill();
   gateway.child.kill('SIGTERM');
   await new Promise((r) => gateway.child.once('exit', r));
-  const answered = pairs.reduce((sum, p) => sum + p.hookgate.ok, 0);
+  const answered = pairs.reduce((sum, p) => sum + p.hookgate.ok, warmedUp);
 
   const store =
     values.store === 'postgres'
@@ -174,7 +185,7 @@ async function main(): Promise<void> {
   const median = ratios[Math.floor(ratios.length / 2)] as number;
   process.stdout.write(
     [
-      `ingest bench: ${connections} connections, ${rounds} interleaved rounds of ${duration} s each, 1 KiB signed JSON, node ${process.version}`,
+      `ingest bench: ${connections} connections, ${rounds} interleaved rounds of ${duration} s each after ${warmup} s of warm-up each, 1 KiB signed JSON, node ${process.version}`,
       ...pairs.flatMap((p, i) => [
         `round ${i + 1}`,
         row(p.baseline),
