@@ -53,6 +53,15 @@ export class Dispatcher {
   /** Claims ahead under way, per destination (see claimAhead). */
   private readonly aheadClaims = new Map<string, Promise<void>>();
   private again = false;
+  /** Wake-ups from outside (a commit, a NOTIFY, the poll, an operator): something may be due. */
+  private wakeups = 0;
+  /**
+   * Per destination, the wake-up count at which a claim found fewer deliveries than it asked for:
+   * nothing more was due then, so until the next wake-up from outside, a freed slot starts what
+   * is at hand and does not ask the database again (at 1,000 webhooks/s about half of all claims
+   * found nothing before).
+   */
+  private readonly drained = new Map<string, number>();
   /** Where the next claim round starts, so no destination always goes first. */
   private cursor = 0;
   /** Attempt records of the same moment share one transaction. */
@@ -97,6 +106,12 @@ export class Dispatcher {
 
   /** Something may be due: claim now (coalesced while a claim runs). */
   wake(): void {
+    this.wakeups += 1;
+    this.startRound();
+  }
+
+  /** A slot freed, or deliveries were claimed ahead: start them; claim where more may be due. */
+  private startRound(): void {
     if (this.stopped) return;
     if (this.claiming) {
       this.again = true;
@@ -165,9 +180,10 @@ export class Dispatcher {
     const ahead = unlimited ? this.aheadFor(destination) : 0;
     let claimed: ClaimedDelivery[] = [];
     let limit = 0;
-    if (wanted > 0) {
+    if (wanted > 0 && !this.isDrained(destination)) {
       // Not enough claimed ahead: what is wanted now and the next batch, in one statement.
       const leaseUntil = now + this.deps.config.delivery.lease;
+      const asOf = this.wakeups;
       limit = wanted + Math.max(0, ahead - destination.readyCount);
       claimed = await this.deps.store.deliveryClaimDue({
         owner: this.owner,
@@ -176,12 +192,14 @@ export class Dispatcher {
         leaseUntil,
         limit,
       });
+      if (claimed.length < limit) this.drained.set(destination.config.name, asOf);
       destination.keepReady(claimed.slice(wanted), leaseUntil);
     }
     const launching = [...ready, ...claimed.slice(0, wanted)];
     await destination.take(launching.length);
     for (const item of launching) this.launch(item, destination);
-    if (wanted === 0 && destination.readyCount < ahead / 2) this.claimAhead(destination, ahead);
+    if (wanted === 0 && destination.readyCount < ahead / 2 && !this.isDrained(destination))
+      this.claimAhead(destination, ahead);
     // A full batch means more may be due right now.
     if (limit > 0 && claimed.length === limit && slots === free) this.again = true;
   }
@@ -196,17 +214,14 @@ export class Dispatcher {
     if (this.stopped || this.aheadClaims.has(name)) return;
     const now = this.deps.clock.now();
     const leaseUntil = now + this.deps.config.delivery.lease;
+    const asOf = this.wakeups;
+    const limit = ahead - destination.readyCount;
     const run = this.deps.store
-      .deliveryClaimDue({
-        owner: this.owner,
-        destination: name,
-        now,
-        leaseUntil,
-        limit: ahead - destination.readyCount,
-      })
+      .deliveryClaimDue({ owner: this.owner, destination: name, now, leaseUntil, limit })
       .then((claimed) => {
+        if (claimed.length < limit) this.drained.set(name, asOf);
         destination.keepReady(claimed, leaseUntil);
-        if (claimed.length > 0) this.wake();
+        if (claimed.length > 0) this.startRound();
       })
       .catch((err: unknown) =>
         this.deps.logger.error({ err, destination: name }, 'claiming ahead failed'),
@@ -227,6 +242,11 @@ export class Dispatcher {
     if (lease <= destination.config.timeoutMs + attemptMarginMs) return 0;
     if (destination.readyBytes >= maxReadyBytes) return 0;
     return 4 * Math.min(concurrency, destination.config.concurrency ?? concurrency);
+  }
+
+  /** True when a claim since the last wake-up from outside found everything that was due. */
+  private isDrained(destination: DestinationRuntime): boolean {
+    return this.drained.get(destination.config.name) === this.wakeups;
   }
 
   /** A rate limit refills later: look again then, not only at the next poll. */
@@ -250,7 +270,7 @@ export class Dispatcher {
       slotHeld = false;
       this.total -= 1;
       destination.inFlight -= 1;
-      this.wake();
+      this.startRound();
     };
     const run = this.attempt(item, destination, freeSlot)
       .catch((err: unknown) =>
