@@ -3,26 +3,8 @@
  * same contract suite (test/contract). Methods are noun-first and take one params object.
  */
 
-export type DeliveryState =
-  | 'pending'
-  | 'delivered'
-  | 'retry'
-  | 'dead'
-  | 'held'
-  /** The route's transform found the event invalid: kept, never sent, releasable. */
-  | 'quarantined'
-  /** The route's transform returned null: nothing to send to this destination. */
-  | 'skipped';
-
-export const deliveryStates: readonly DeliveryState[] = [
-  'pending',
-  'retry',
-  'held',
-  'quarantined',
-  'delivered',
-  'skipped',
-  'dead',
-];
+export { deliveryStates, type DeliveryState } from '../domain/delivery-state.ts';
+import type { DeliveryState } from '../domain/delivery-state.ts';
 
 export interface NewDelivery {
   readonly id: string;

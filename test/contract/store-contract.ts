@@ -559,6 +559,69 @@ export function storeContract(
       );
     });
 
+    it('requeues by id and by filter from the same states: never a skipped or delivered one', async () => {
+      const events = (['skipped', 'delivered', 'dead'] as const).map((state, i) => ({
+        state,
+        event: makeEvent({
+          source: 'states',
+          dedupeKey: null,
+          receivedAt: t0 + i,
+          deliveries: [{ id: newId('dlv'), route: 's', destination: 'states-dest' }],
+        }),
+      }));
+      await store.eventInsertBatch({ events: events.map((e) => e.event) });
+      const claimed = await store.deliveryClaimDue({
+        owner: 'w',
+        destination: 'states-dest',
+        now: t0 + 10,
+        leaseUntil: t0 + 100,
+        limit: 10,
+      });
+      assert.equal(claimed.length, 3);
+      for (const { state, event } of events) {
+        const delivery = claimed.find((c) => c.event.id === event.id)?.delivery;
+        assert.ok(delivery);
+        await store.attemptRecord({
+          deliveryId: delivery.id,
+          owner: 'w',
+          attempt: {
+            id: newId('att'),
+            startedAt: t0 + 11,
+            durationMs: 0,
+            statusCode: null,
+            responseBody: null,
+            requestBody: null,
+            error: null,
+            errorClass: null,
+          },
+          outcome: {
+            state,
+            nextAttemptAt: t0 + 11,
+            lastError: null,
+            errorClass: null,
+            deadReason: state === 'dead' ? 'permanent' : null,
+            internalOrderId: null,
+            reasons: null,
+          },
+        });
+      }
+      for (const state of ['skipped', 'delivered'] as const) {
+        assert.equal(
+          await store.deliveryRequeue({ now: t0 + 20, filter: { state, source: 'states' } }),
+          0,
+          `requeue by filter leaves ${state} alone`,
+        );
+        const id = claimed.find(
+          (c) => c.event.id === events.find((e) => e.state === state)?.event.id,
+        )?.delivery.id as string;
+        assert.equal(await store.deliveryRequeue({ now: t0 + 20, id }), 0, `by id: ${state}`);
+      }
+      assert.equal(
+        await store.deliveryRequeue({ now: t0 + 20, filter: { state: 'dead', source: 'states' } }),
+        1,
+      );
+    });
+
     it(
       'wakes listeners when deliveries become due: new events, requeues, resumed destinations',
       {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { sqlStates } from '../../domain/delivery-state.ts';
 import { deliveryFilterSql } from '../delivery-filter.ts';
 import { readMigrations } from '../migrations.ts';
 import { recordAttempts } from './attempt-batch.ts';
@@ -63,7 +64,7 @@ const claimDueSql = `WITH claimed AS (
    UPDATE deliveries SET lease_owner = $1, lease_until = $2
    WHERE id IN (
      SELECT id FROM deliveries
-     WHERE destination = $3 AND state IN ('pending', 'retry') AND next_attempt_at <= $4
+     WHERE destination = $3 AND state IN (${sqlStates('claim')}) AND next_attempt_at <= $4
        AND (lease_until IS NULL OR lease_until <= $4)
        AND NOT EXISTS (SELECT 1 FROM destination_state s WHERE s.destination = $3 AND s.paused)
      ORDER BY next_attempt_at, id LIMIT $5
@@ -279,12 +280,12 @@ export class PostgresStore implements Store {
       if (p.paused) {
         await c.query(
           `UPDATE deliveries SET state = 'held', updated_at = $1
-           WHERE destination = $2 AND state IN ('pending', 'retry') AND lease_owner IS NULL`,
+           WHERE destination = $2 AND state IN (${sqlStates('pause')}) AND lease_owner IS NULL`,
           [p.now, p.destination],
         );
       } else {
         await c.query(
-          `UPDATE deliveries SET state = 'pending', next_attempt_at = $1, updated_at = $1 WHERE destination = $2 AND state = 'held'`,
+          `UPDATE deliveries SET state = 'pending', next_attempt_at = $1, updated_at = $1 WHERE destination = $2 AND state IN (${sqlStates('resume')})`,
           [p.now, p.destination],
         );
         await this.notifyDue(c);
@@ -334,7 +335,7 @@ export class PostgresStore implements Store {
     const set = `state = 'pending', next_attempt_at = $1, updated_at = $1, attempt_base = attempts, dead_reason = NULL`;
     if ('id' in p) {
       const r = await this.pool.query(
-        `UPDATE deliveries SET ${set} WHERE id = $2 AND state IN ('dead', 'retry', 'held', 'pending', 'quarantined') AND lease_owner IS NULL`,
+        `UPDATE deliveries SET ${set} WHERE id = $2 AND state IN (${sqlStates('requeue')}) AND lease_owner IS NULL`,
         [p.now, p.id],
       );
       return r.rowCount ?? 0;
@@ -345,7 +346,7 @@ export class PostgresStore implements Store {
       [p.now],
     );
     const r = await this.pool.query(
-      `UPDATE deliveries SET ${set} WHERE lease_owner IS NULL AND state <> 'delivered' AND id IN (
+      `UPDATE deliveries SET ${set} WHERE lease_owner IS NULL AND state IN (${sqlStates('requeue')}) AND id IN (
          SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id WHERE ${where.join(' AND ')})`,
       args,
     );

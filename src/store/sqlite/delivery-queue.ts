@@ -9,6 +9,7 @@ import type {
   DeliveryView,
   PauseParams,
 } from '../store.ts';
+import { sqlStates } from '../../domain/delivery-state.ts';
 import { deliveryFilterSql } from '../delivery-filter.ts';
 import { wellFormed } from '../text.ts';
 import {
@@ -102,7 +103,7 @@ export class DeliveryQueue {
       `UPDATE deliveries SET lease_owner = ?, lease_until = ?
        WHERE id IN (
          SELECT id FROM deliveries
-         WHERE destination = ? AND state IN ('pending', 'retry') AND next_attempt_at <= ?
+         WHERE destination = ? AND state IN (${sqlStates('claim')}) AND next_attempt_at <= ?
            AND (lease_until IS NULL OR lease_until <= ?)
          ORDER BY next_attempt_at, id LIMIT ?)
        RETURNING *`,
@@ -110,17 +111,17 @@ export class DeliveryQueue {
     // Leased rows stay as they are: their attempt finishes and records normally.
     this.holdWaiting = db.prepare<[number, string]>(
       `UPDATE deliveries SET state = 'held', updated_at = ?
-       WHERE destination = ? AND state IN ('pending', 'retry') AND lease_owner IS NULL`,
+       WHERE destination = ? AND state IN (${sqlStates('pause')}) AND lease_owner IS NULL`,
     );
     this.releaseHeld = db.prepare<[number, number, string]>(
       `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?
-       WHERE destination = ? AND state = 'held'`,
+       WHERE destination = ? AND state IN (${sqlStates('resume')})`,
     );
     this.getDelivery = db.prepare<[string], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?');
     this.requeueOne = db.prepare<[number, number, string]>(
       `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?,
          attempt_base = attempts, dead_reason = NULL
-       WHERE id = ? AND state IN ('dead', 'retry', 'held', 'pending', 'quarantined')
+       WHERE id = ? AND state IN (${sqlStates('requeue')})
          AND lease_owner IS NULL`,
     );
     this.pausedList = db.prepare<[], { destination: string }>(
@@ -224,7 +225,7 @@ export class DeliveryQueue {
     );
     const sql = `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?,
         attempt_base = attempts, dead_reason = NULL
-      WHERE lease_owner IS NULL AND state != 'delivered' AND id IN (
+      WHERE lease_owner IS NULL AND state IN (${sqlStates('requeue')}) AND id IN (
         SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id WHERE ${where.join(' AND ')})`;
     return this.db.prepare<(string | number)[]>(sql).run(p.now, p.now, ...args).changes;
   }

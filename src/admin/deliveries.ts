@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import { HookgateError } from '../domain/errors.ts';
+import type { DeliveryFilter } from '../store/store.ts';
+import { filterSchema, listSchema, notFound, ok, parse, type AdminDeps } from './http.ts';
+
+/** Deliveries: list, inspect, retry one, requeue by filter; dead letters and quarantine views. */
+export function deliveryRoutes(app: FastifyInstance, deps: AdminDeps): void {
+  const { store, dispatcher, clock } = deps;
+
+  const inState = async (query: unknown, state: 'dead' | 'quarantined') =>
+    store.deliveryList({ ...parse(listSchema, query), state } as DeliveryFilter & {
+      limit: number;
+    });
+
+  app.get('/admin/deliveries', async (request, reply) => {
+    const query = parse(listSchema, request.query);
+    const deliveries = await store.deliveryList(query as DeliveryFilter & { limit: number });
+    const next = deliveries.length === query.limit ? deliveries.at(-1)?.id : undefined;
+    return ok(reply, { deliveries, next: next ?? null });
+  });
+
+  app.get<{ Params: { id: string } }>('/admin/deliveries/:id', async (request, reply) => {
+    const delivery = await store.deliveryGet({ id: request.params.id });
+    if (delivery === undefined) throw notFound('delivery with this id');
+    return ok(reply, {
+      ...delivery,
+      attemptList: await store.attemptListByDelivery({ deliveryId: delivery.id }),
+    });
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/deliveries/:id/retry', async (request, reply) => {
+    const delivery = await store.deliveryGet({ id: request.params.id });
+    if (delivery === undefined) throw notFound('delivery with this id');
+    if (delivery.state === 'delivered')
+      throw new HookgateError('CONFLICT', { message: 'This delivery was delivered.' });
+    const requeued = await store.deliveryRequeue({ id: delivery.id, now: clock.now() });
+    if (requeued === 0)
+      throw new HookgateError('CONFLICT', {
+        message: 'This delivery is being attempted right now.',
+      });
+    dispatcher.wake();
+    return ok(reply, { requeued });
+  });
+
+  app.post('/admin/deliveries/requeue', async (request, reply) => {
+    const filter = parse(filterSchema, request.body) as DeliveryFilter;
+    const requeued = await store.deliveryRequeue({ filter, now: clock.now() });
+    dispatcher.wake();
+    return ok(reply, { requeued });
+  });
+
+  const deadLetters = async (query: unknown) => ({ deliveries: await inState(query, 'dead') });
+  app.get('/admin/dlq', async (request, reply) => ok(reply, await deadLetters(request.query)));
+  // Seed 004's path.
+  app.get('/monitoring/dlq', async (request, reply) => ok(reply, await deadLetters(request.query)));
+  // Quarantined deliveries with their reasons; POST /admin/deliveries/:id/retry releases one
+  // (it runs through the route's current transform again).
+  app.get('/admin/quarantine', async (request, reply) =>
+    ok(reply, { deliveries: await inState(request.query, 'quarantined') }),
+  );
+}

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { HookgateError } from '../domain/errors.ts';
+import { notFound, ok, type AdminDeps } from './http.ts';
+
+/** Destinations: state, pause/resume; circuit breakers: list and reset. */
+export function destinationRoutes(app: FastifyInstance, deps: AdminDeps): void {
+  const { store, dispatcher, clock } = deps;
+
+  const destination = (name: string) => {
+    const runtime = dispatcher.destinations.get(name);
+    if (runtime === undefined) throw notFound('destination with this name');
+    return runtime;
+  };
+
+  // With Redis these are the shared breakers: the same answer on every instance.
+  const breakers = async () => ({
+    breakers: await Promise.all(
+      [...dispatcher.destinations.values()].flatMap((d) =>
+        d.circuit ? [d.circuit.snapshot(clock.now())] : [],
+      ),
+    ),
+  });
+
+  const resetBreaker = async (name: string) => {
+    const breaker = destination(name).circuit;
+    if (breaker === undefined)
+      throw new HookgateError('CONFLICT', { message: 'This destination has no circuit breaker.' });
+    const snapshot = await breaker.reset(clock.now());
+    dispatcher.wake();
+    return snapshot;
+  };
+
+  app.get('/admin/destinations', async (_request, reply) => {
+    const paused = new Set(await store.destinationPausedList());
+    const list = await Promise.all(
+      [...dispatcher.destinations.values()].map(async (d) => ({
+        name: d.config.name,
+        paused: paused.has(d.config.name),
+        inFlight: d.inFlight,
+        counts: d.counts,
+        breaker: (await d.circuit?.snapshot(clock.now())) ?? null,
+      })),
+    );
+    return ok(reply, { destinations: list });
+  });
+
+  for (const action of ['pause', 'resume'] as const) {
+    app.post<{ Params: { name: string } }>(
+      `/admin/destinations/:name/${action}`,
+      async (request, reply) => {
+        const name = destination(request.params.name).config.name;
+        await store.destinationSetPaused({
+          destination: name,
+          paused: action === 'pause',
+          reason: action === 'pause' ? 'paused by operator' : null,
+          now: clock.now(),
+        });
+        if (action === 'resume') dispatcher.wake();
+        return ok(reply, { destination: name, paused: action === 'pause' });
+      },
+    );
+  }
+
+  // Seed 004's paths are aliases.
+  for (const prefix of ['/admin/breakers', '/monitoring/circuit-breakers']) {
+    app.get(prefix, async (_request, reply) => ok(reply, await breakers()));
+    app.post<{ Params: { name: string } }>(`${prefix}/:name/reset`, async (request, reply) =>
+      ok(reply, await resetBreaker(request.params.name)),
+    );
+  }
+}
