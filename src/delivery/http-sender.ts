@@ -1,5 +1,6 @@
 import { Agent } from 'undici';
 import type { DestinationConfig } from '../config/schema.ts';
+import { idempotencyKey } from '../domain/idempotency.ts';
 import { standardWebhooksKey } from '../providers/standard-webhooks/provider.ts';
 import { hmac } from '../verify/hmac.ts';
 import type { StoredEvent } from '../store/store.ts';
@@ -26,7 +27,7 @@ export class HttpSender {
     payload?: { readonly body: string; readonly headers: Readonly<Record<string, string>> },
   ): Promise<SendResult> {
     const body = payload ? Buffer.from(payload.body, 'utf8') : event.body;
-    const messageId = `${event.id}.${destination.name}`;
+    const messageId = idempotencyKey({ eventId: event.id, destination: destination.name });
     const timestamp = String(Math.floor(now / 1000));
     const headers: Record<string, string> = {
       'idempotency-key': messageId,
