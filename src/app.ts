@@ -4,7 +4,7 @@ import { adminRoutes } from './admin/routes.ts';
 import type { Config } from './config/schema.ts';
 import type { Clock } from './domain/clock.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
-import { HttpSender } from './delivery/http-sender.ts';
+import { Destinations } from './destinations/registry.ts';
 import { GroupCommit } from './domain/group-commit.ts';
 import { healthRoutes } from './ingress/health.ts';
 import { errorHandler, notFoundHandler } from './ingress/replies.ts';
@@ -44,7 +44,8 @@ export function buildApp(deps: AppDeps): HookgateApp {
   const { config, store, clock, logger } = deps;
   let draining = false;
   let lastCommitError: Error | undefined;
-  const sender = new HttpSender();
+  // Clients live here, built from the frozen configuration, never inside it.
+  const destinations = new Destinations(config.destinations, { logger });
   // Connects in the background: a Redis that is down does not stop the gateway (local state).
   const redis = config.redis.url
     ? new RedisConnection({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger })
@@ -52,7 +53,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
   const dispatcher = new Dispatcher({
     config,
     store,
-    sender,
+    destinations,
     clock,
     logger,
     transforms: buildTransforms(config),
@@ -136,7 +137,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
       await http.close();
       await commits.flush();
       await dispatcher.stop(dispatchTimeoutMs);
-      await sender.close();
+      await destinations.close();
       await redis?.close();
     },
   };

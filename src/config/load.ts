@@ -4,7 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { GeneratedSecrets } from './generated-secrets.ts';
 import { interpolate } from './interpolate.ts';
-import { builtinTransforms, configSchema, type Config } from './schema.ts';
+import { builtinTransformNames } from '../transform/builtins.ts';
+import { configSchema, type Config } from './schema.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -92,7 +93,8 @@ function deepFreeze<T>(value: T): T {
 function resolveTransformPaths(config: Config, file: string): Config {
   const problems: string[] = [];
   const routes = config.routes.map((route, i) => {
-    if (route.transform === undefined || builtinTransforms.includes(route.transform)) return route;
+    if (route.transform === undefined || builtinTransformNames.includes(route.transform))
+      return route;
     const path = resolve(dirname(file), route.transform);
     if (!existsSync(path)) problems.push(`routes[${i}].transform: no built-in and no file ${path}`);
     return { ...route, transform: path };

@@ -1,18 +1,10 @@
 import { z } from 'zod';
 import { getProvider, providerNames } from '../providers/index.ts';
-import { standardWebhooksKey } from '../providers/standard-webhooks/provider.ts';
+import { destinationSchema } from '../destinations/schema.ts';
 import { cidr } from './cidr.ts';
+import { capture, name, secret } from './name.ts';
 import { routeFilter } from './filter.ts';
 import { duration, size } from './units.ts';
-
-const name = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'use 1-64 letters, digits, "-" or "_"');
-
-const secret = z.string().min(1, 'is empty (is the ${VAR} it refers to set?)');
-
-/** The seed's retry schedule: 1m, 5m, 15m, 30m, 1h, 2h, 6h, 12h, 24h. */
-const defaultRetrySchedule = ['1m', '5m', '15m', '30m', '1h', '2h', '6h', '12h', '24h'];
 
 const dedupeKey = z
   .string()
@@ -106,48 +98,6 @@ const source = z
     };
   });
 
-const destination = z.strictObject({
-  name,
-  url: z.url({ protocol: /^https?$/ }),
-  headers: z.record(z.string().min(1), z.string()).default({}),
-  timeoutMs: z.number().int().positive().default(10_000),
-  /** Attempts in flight at once for this destination (1 = serial). */
-  concurrency: z.number().int().positive().optional(),
-  rateLimit: z
-    .strictObject({
-      points: z.number().int().positive(),
-      /** Per this many seconds: 1 for per-second, 60 for per-minute. */
-      duration: z.number().positive().default(1),
-    })
-    .optional(),
-  circuitBreaker: z
-    .strictObject({
-      enabled: z.boolean().default(true),
-      failureThreshold: z.number().int().positive().default(5),
-      resetTimeout: duration.prefault('30s'),
-      failureRatio: z.number().gt(0).max(1).default(0.5),
-      window: duration.prefault('60s'),
-      minimumRequests: z.number().int().positive().default(20),
-    })
-    .prefault({}),
-  signingSecret: secret
-    .refine((v) => v.startsWith('whsec_') && standardWebhooksKey(v) !== undefined, {
-      message: 'must be whsec_<base64> (a Standard Webhooks secret)',
-    })
-    .optional(),
-  retry: z
-    .strictObject({
-      schedule: z.array(duration).min(1).prefault(defaultRetrySchedule),
-      maxAttempts: z.number().int().positive().default(10),
-      jitter: z.number().min(0).max(1).default(0.1),
-      retryableStatuses: z.array(z.number().int().min(400).max(499)).default([]),
-    })
-    .prefault({}),
-});
-
-/** Transforms Hookgate ships; any other value of `routes[].transform` is a module path. */
-export const builtinTransforms: readonly string[] = ['careem-order', 'talabat-order'];
-
 const route = z.strictObject({
   name: name.optional(),
   source: name,
@@ -155,6 +105,8 @@ const route = z.strictObject({
   filter: routeFilter.optional(),
   /** A built-in (`careem-order`, `talabat-order`) or the path of a module (from the config file). */
   transform: z.string().min(1).optional(),
+  /** Fields of the destination's answer kept in the delivery's metadata (on top of the transform's). */
+  capture: capture.optional(),
 });
 
 export const configSchema = z
@@ -211,7 +163,7 @@ export const configSchema = z
       })
       .prefault({}),
     sources: z.array(source).default([]),
-    destinations: z.array(destination).default([]),
+    destinations: z.array(destinationSchema).default([]),
     routes: z.array(route).default([]),
   })
   .superRefine((cfg, ctx) => {
@@ -262,5 +214,5 @@ export const configSchema = z
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type SourceConfig = Config['sources'][number];
-export type DestinationConfig = Config['destinations'][number];
+export type { DestinationConfig } from '../destinations/schema.ts';
 export type RouteConfig = Config['routes'][number];

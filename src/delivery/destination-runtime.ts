@@ -6,7 +6,7 @@ import { createRateLimiter } from '../shared/rate-limiter.ts';
 import { SharedBreaker } from '../shared/shared-breaker.ts';
 import { LocalBreaker, type Breaker } from './breaker.ts';
 import { CircuitBreaker, type TransitionListener } from './circuit-breaker.ts';
-import type { Decision, ErrorClass } from './outcome.ts';
+import type { Decision, ErrorClass } from '../domain/outcome.ts';
 
 /** An attempt may take the destination's timeout; this much more covers the rest of it. */
 export const attemptMarginMs = 5_000;
@@ -31,9 +31,9 @@ export class DestinationRuntime {
     delivered: 0,
     retry: 0,
     dead: 0,
-    errorClass: { validation: 0, temporary: 0, configuration: 0, unknown: 0 } as Record<
-      ErrorClass,
-      number
+    // The classes every destination can see, from 0; others ('client') appear once they occur.
+    errorClass: { validation: 0, temporary: 0, configuration: 0, unknown: 0 } as Partial<
+      Record<ErrorClass, number>
     >,
   };
   /** This process's own breaker: the whole story without Redis, the fallback with it. */
@@ -139,7 +139,9 @@ export class DestinationRuntime {
   count(decision: Decision): void {
     this.counts.attempts += 1;
     this.counts[decision.state] += 1;
-    if (decision.state !== 'delivered') this.counts.errorClass[decision.errorClass] += 1;
+    if (decision.state === 'delivered') return;
+    const classes = this.counts.errorClass;
+    classes[decision.errorClass] = (classes[decision.errorClass] ?? 0) + 1;
   }
 
   /** Takes rate tokens for attempts that were claimed (and gives back an unused probe). */

@@ -2,29 +2,24 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
 import type { Clock } from '../domain/clock.ts';
-import { newId } from '../domain/ids.ts';
 import { GroupCommit } from '../domain/group-commit.ts';
+import type { Destinations } from '../destinations/registry.ts';
 import type { AttemptRecordParams, ClaimedDelivery, DueListener, Store } from '../store/store.ts';
 import type { RedisConnection } from '../shared/redis-connection.ts';
+import type { Transform } from '../transform/types.ts';
+import { AttemptRunner } from './attempt.ts';
+import { routeCaptures } from './capture.ts';
 import type { TransitionListener } from './circuit-breaker.ts';
 import { attemptMarginMs, DestinationRuntime } from './destination-runtime.ts';
-import type { HttpSender } from './http-sender.ts';
-import type { Transform, TransformResult } from '../transform/types.ts';
-import { orderIdFrom, runTransform, unsentOutcome } from './transform-outcome.ts';
-import { classify, decideOutcome, type AttemptResult } from './outcome.ts';
 
 /** Bodies held claimed ahead per destination, at most (large bodies: claim as slots free up). */
 const maxReadyBytes = 16 * 1024 * 1024;
 
-/** Whether a result says the destination is unwell (a 400 says the payload is). */
-function countsAgainstDestination(result: AttemptResult): boolean {
-  return classify(result) === 'temporary';
-}
-
 export interface DispatcherDeps {
   readonly config: Config;
   readonly store: Store;
-  readonly sender: HttpSender;
+  /** The configured destinations' clients (src/destinations/). */
+  readonly destinations: Destinations;
   readonly clock: Clock;
   readonly logger: Logger;
   /** [0, 1) for retry jitter. */
@@ -64,8 +59,8 @@ export class Dispatcher {
   private readonly drained = new Map<string, number>();
   /** Where the next claim round starts, so no destination always goes first. */
   private cursor = 0;
-  /** Attempt records of the same moment share one transaction. */
-  private readonly records: GroupCommit<AttemptRecordParams, boolean>;
+  /** What one attempt does, from transform to record. */
+  private readonly attempts: AttemptRunner;
 
   constructor(private readonly deps: DispatcherDeps) {
     const onTransition: TransitionListener = (destination, from, to, why) =>
@@ -73,9 +68,20 @@ export class Dispatcher {
         { destination, from, to, why },
         'circuit breaker',
       );
-    this.records = new GroupCommit({
-      commit: (items) => deps.store.attemptRecordBatch({ items }),
-      maxBatch: 500,
+    this.attempts = new AttemptRunner({
+      owner: this.owner,
+      store: deps.store,
+      clock: deps.clock,
+      logger: deps.logger,
+      random: deps.random ?? Math.random,
+      // Attempt records of the same moment share one transaction.
+      records: new GroupCommit<AttemptRecordParams, boolean>({
+        commit: (items) => deps.store.attemptRecordBatch({ items }),
+        maxBatch: 500,
+      }),
+      destinations: deps.destinations,
+      transforms: deps.transforms,
+      captures: routeCaptures(deps.config),
     });
     this.destinations = new Map(
       deps.config.destinations.map((d) => [
@@ -262,7 +268,7 @@ export class Dispatcher {
   private launch(item: ClaimedDelivery, destination: DestinationRuntime): void {
     this.total += 1;
     destination.inFlight += 1;
-    // The slot is the HTTP request: it frees once the answer is in, while the record commits
+    // The slot is the send: it frees once the destination answered, while the record commits
     // (the lease keeps the delivery from being claimed again until then).
     let slotHeld = true;
     const freeSlot = () => {
@@ -272,7 +278,9 @@ export class Dispatcher {
       destination.inFlight -= 1;
       this.startRound();
     };
-    const run = this.attempt(item, destination, freeSlot)
+    const run = this.attempts
+      .run(item, destination, freeSlot)
+      .then(() => undefined)
       .catch((err: unknown) =>
         this.deps.logger.error({ err, deliveryId: item.delivery.id }, 'attempt failed to record'),
       )
@@ -281,134 +289,5 @@ export class Dispatcher {
         this.running.delete(run);
       });
     this.running.add(run);
-  }
-
-  private async attempt(
-    { delivery, event }: ClaimedDelivery,
-    runtime: DestinationRuntime,
-    freeSlot: () => void,
-  ): Promise<void> {
-    const { logger, store, clock } = this.deps;
-    const destination = runtime.config;
-    const startedAt = clock.now();
-    // Plain bindings, not logger.child(): a child logger per attempt costs even when nothing is logged.
-    const ids = { requestId: event.requestId, eventId: event.id, deliveryId: delivery.id };
-    // The route's transform runs now, not at ingestion: a fixed one can be replayed.
-    const shaped = runTransform(this.deps.transforms?.get(delivery.route), event, startedAt);
-    if (shaped !== undefined && shaped.kind !== 'send' && shaped.kind !== 'pass') {
-      freeSlot();
-      return this.recordUnsent({ delivery, event }, destination.name, shaped, startedAt);
-    }
-    runtime.circuit?.onStart();
-    const payload = shaped?.kind === 'send' ? shaped : undefined;
-    const sent = await this.deps.sender.send(destination, event, startedAt, payload);
-    await runtime.circuit?.onResult(clock.now(), countsAgainstDestination(sent.result));
-    freeSlot();
-    const number = delivery.attempts + 1;
-    // The retry budget counts from the last requeue.
-    const budgetUsed = number - delivery.attemptBase;
-    const decision = decideOutcome({
-      result: sent.result,
-      attempt: budgetUsed,
-      policy: destination.retry,
-      now: clock.now(),
-      random: this.deps.random ?? Math.random,
-    });
-    runtime.count(decision);
-    const statusCode = sent.result.kind === 'response' ? sent.result.status : null;
-    const error = decision.state === 'delivered' ? null : decision.error;
-    const errorClass = decision.state === 'delivered' ? null : decision.errorClass;
-    const recorded = await this.records.submit({
-      deliveryId: delivery.id,
-      owner: this.owner,
-      attempt: {
-        id: newId('att'),
-        startedAt,
-        durationMs: sent.durationMs,
-        statusCode,
-        responseBody: sent.responseBody,
-        error,
-        errorClass,
-        requestBody: payload?.body ?? null,
-      },
-      outcome: {
-        state: decision.state,
-        nextAttemptAt: decision.state === 'retry' ? decision.nextAttemptAt : startedAt,
-        lastError: error,
-        errorClass,
-        deadReason: decision.state === 'dead' ? decision.reason : null,
-        internalOrderId:
-          payload?.captureOrderId && decision.state === 'delivered'
-            ? orderIdFrom(sent.responseBody)
-            : null,
-        reasons: null,
-      },
-    });
-    if (!recorded) {
-      logger.warn(
-        ids,
-        'lease lost before the attempt was recorded; another worker owns this delivery now',
-      );
-      return;
-    }
-    const fields = {
-      ...ids,
-      destination: destination.name,
-      attempt: number,
-      status: statusCode,
-      durationMs: sent.durationMs,
-    };
-    if (decision.state === 'delivered') logger.info(fields, 'delivered');
-    else if (decision.state === 'retry')
-      logger.warn(
-        { ...fields, error, nextAttemptAt: decision.nextAttemptAt },
-        'attempt failed; will retry',
-      );
-    else {
-      logger.error({ ...fields, error, reason: decision.reason }, 'delivery dead');
-      if (decision.pauseDestination) {
-        await store.destinationSetPaused({
-          destination: destination.name,
-          paused: true,
-          reason: '410 Gone',
-          now: clock.now(),
-        });
-        logger.warn(
-          { ...ids, destination: destination.name },
-          'destination paused: it answered 410 Gone',
-        );
-      }
-    }
-  }
-
-  /** A transform decided nothing is sent: record why (quarantine, skip, config, failure). */
-  private async recordUnsent(
-    { delivery, event }: ClaimedDelivery,
-    destination: string,
-    shaped: Exclude<TransformResult, { kind: 'send' } | { kind: 'pass' }>,
-    startedAt: number,
-  ): Promise<void> {
-    const outcome = unsentOutcome(shaped);
-    const recorded = await this.records.submit({
-      deliveryId: delivery.id,
-      owner: this.owner,
-      attempt: {
-        id: newId('att'),
-        startedAt,
-        durationMs: 0,
-        statusCode: null,
-        responseBody: null,
-        error: outcome.lastError,
-        errorClass: outcome.errorClass,
-        requestBody: null,
-      },
-      outcome: { ...outcome, nextAttemptAt: startedAt },
-    });
-    if (!recorded) return;
-    const fields = { eventId: event.id, deliveryId: delivery.id, destination };
-    if (shaped.kind === 'skip') this.deps.logger.info(fields, 'transform skipped this destination');
-    else if (shaped.kind === 'quarantine')
-      this.deps.logger.warn({ ...fields, reasons: shaped.reasons }, 'delivery quarantined');
-    else this.deps.logger.error({ ...fields, error: outcome.lastError }, 'transform failed');
   }
 }

@@ -1,5 +1,8 @@
-import type { AttemptRecordParams, StoredEvent } from '../store/store.ts';
+import type { AttemptOutcome, StoredEvent } from '../store/store.ts';
 import type { Transform, TransformResult } from '../transform/types.ts';
+
+/** What a transform decided when it decided that nothing is sent. */
+export type Unsent = Exclude<TransformResult, { kind: 'send' } | { kind: 'pass' }>;
 
 /** Runs a route's transform; one that throws (a bug, not the operator's module) is a failure too. */
 export function runTransform(
@@ -19,10 +22,8 @@ export function runTransform(
 }
 
 /** What is recorded when a transform decided that nothing is sent. */
-export function unsentOutcome(
-  shaped: Exclude<TransformResult, { kind: 'send' } | { kind: 'pass' }>,
-): Omit<AttemptRecordParams['outcome'], 'nextAttemptAt'> {
-  const none = { internalOrderId: null, reasons: null, deadReason: null };
+export function unsentOutcome(shaped: Unsent, now: number): AttemptOutcome {
+  const none = { metadata: null, reasons: null, deadReason: null, nextAttemptAt: now };
   switch (shaped.kind) {
     case 'skip':
       return { ...none, state: 'skipped', lastError: null, errorClass: null };
@@ -50,17 +51,5 @@ export function unsentOutcome(
         errorClass: 'transform',
         deadReason: 'transform',
       };
-  }
-}
-
-/** The backend's id for the order it created: `orderId` in its JSON answer (or `data.orderId`). */
-export function orderIdFrom(responseBody: string | null): string | null {
-  if (!responseBody) return null;
-  try {
-    const json = JSON.parse(responseBody) as { orderId?: unknown; data?: { orderId?: unknown } };
-    const id = json.orderId ?? json.data?.orderId;
-    return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
-  } catch {
-    return null;
   }
 }

@@ -30,7 +30,7 @@ export interface DeliveryRow {
   last_error: string | null;
   error_class: string | null;
   dead_reason: string | null;
-  internal_order_id: string | null;
+  metadata: string | null;
   reasons: string | null;
   created_at: number;
   updated_at: number;
@@ -77,7 +77,7 @@ export function toDelivery(r: DeliveryRow): Delivery {
     lastError: r.last_error,
     errorClass: r.error_class,
     deadReason: r.dead_reason,
-    internalOrderId: r.internal_order_id,
+    metadata: r.metadata === null ? {} : (JSON.parse(r.metadata) as Record<string, string>),
     reasons: r.reasons === null ? null : (JSON.parse(r.reasons) as string[]),
     createdAt: r.created_at,
     updatedAt: r.updated_at,

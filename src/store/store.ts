@@ -5,6 +5,7 @@
 
 export { deliveryStates, type DeliveryState } from '../domain/delivery-state.ts';
 import type { DeliveryState } from '../domain/delivery-state.ts';
+import type { DeadReason, ErrorClass } from '../domain/outcome.ts';
 
 export interface NewDelivery {
   readonly id: string;
@@ -62,7 +63,7 @@ export interface NewAttempt {
   /** The first KiB of the response body, for operators. */
   readonly responseBody: string | null;
   readonly error: string | null;
-  readonly errorClass: string | null;
+  readonly errorClass: ErrorClass | null;
   /** What the route's transform produced and was sent (null: the event's body as received). */
   readonly requestBody: string | null;
 }
@@ -72,15 +73,20 @@ export interface AttemptOutcome {
   readonly state: 'delivered' | 'retry' | 'dead' | 'quarantined' | 'skipped';
   readonly nextAttemptAt: number;
   readonly lastError: string | null;
-  readonly errorClass: string | null;
-  readonly deadReason: string | null;
-  /** The backend's id for what it created (kept once known). */
-  readonly internalOrderId: string | null;
+  readonly errorClass: ErrorClass | null;
+  readonly deadReason: DeadReason | null;
+  /**
+   * Fields captured from the destination's answer (route or transform `capture`), merged into
+   * what the delivery already holds; null: nothing captured.
+   */
+  readonly metadata: Readonly<Record<string, string>> | null;
   /** Why it is quarantined. */
   readonly reasons: readonly string[] | null;
 }
 
-export interface Attempt extends NewAttempt {
+export interface Attempt extends Omit<NewAttempt, 'errorClass'> {
+  /** As stored (rows written before a class was renamed keep their text). */
+  readonly errorClass: string | null;
   readonly deliveryId: string;
   readonly number: number;
   readonly worker: string;
@@ -101,7 +107,8 @@ export interface Delivery {
   readonly lastError: string | null;
   readonly errorClass: string | null;
   readonly deadReason: string | null;
-  readonly internalOrderId: string | null;
+  /** Fields captured from the destination's answers (e.g. the backend's `internalOrderId`). */
+  readonly metadata: Readonly<Record<string, string>>;
   readonly reasons: readonly string[] | null;
   readonly createdAt: number;
   readonly updatedAt: number;

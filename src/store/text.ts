@@ -6,3 +6,8 @@
 export function wellFormed<T extends string | null>(s: T): T {
   return (s === null || s.isWellFormed() ? s : s.toWellFormed()) as T;
 }
+
+/** A string map's keys and values as both engines store them. */
+export function wellFormedValues(map: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [wellFormed(k), wellFormed(v)]));
+}

@@ -107,5 +107,5 @@ function resultOf(value: unknown): TransformResult {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   if (typeof body !== 'string' && out['content-type'] === undefined)
     out['content-type'] = 'application/json';
-  return { kind: 'send', body: text, headers: out, captureOrderId: false };
+  return { kind: 'send', body: text, headers: out };
 }

@@ -1,4 +1,8 @@
+import type { SourceConfig } from '../config/schema.ts';
 import type { StoredEvent } from '../store/store.ts';
+
+/** Metadata name → dotted paths into the destination's JSON answer, the first found wins. */
+export type Capture = Readonly<Record<string, readonly string[]>>;
 
 /**
  * A route's transform: what the destination gets instead of the event's raw body. Runs at
@@ -10,8 +14,11 @@ export type TransformResult =
       readonly kind: 'send';
       readonly body: string;
       readonly headers: Readonly<Record<string, string>>;
-      /** Read the backend's `orderId` from its answer (order transforms). */
-      readonly captureOrderId: boolean;
+      /**
+       * Fields of the destination's answer to keep in the delivery's metadata, by name → paths
+       * tried in order (the order transforms keep the backend's `orderId` as `internalOrderId`).
+       */
+      readonly capture?: Capture;
     }
   /** Send the event as received (it passed the source's schema; no transform). */
   | { readonly kind: 'pass' }
@@ -27,4 +34,13 @@ export type TransformResult =
 export interface Transform {
   readonly name: string;
   run(event: StoredEvent, now: number): TransformResult;
+}
+
+/**
+ * A transform Hookgate ships, named in `routes[].transform`: a feature folder declares its own
+ * (src/orders/transforms.ts) and src/transform/builtins.ts lists the folders.
+ */
+export interface BuiltinTransform {
+  readonly name: string;
+  create(source: SourceConfig | undefined): Transform;
 }

@@ -261,7 +261,7 @@ export function storeContract(
         lastError: null,
         errorClass: null,
         deadReason: null,
-        internalOrderId: null,
+        metadata: null,
         reasons: null,
       };
       const deliveryId = c[0]?.delivery.id as string;
@@ -333,7 +333,7 @@ export function storeContract(
             lastError: 'HTTP 503',
             errorClass: 'temporary',
             deadReason: state === 'dead' ? 'exhausted' : null,
-            internalOrderId: null,
+            metadata: null,
             reasons: null,
           },
         });
@@ -387,15 +387,15 @@ export function storeContract(
           responseBody: 'r\ud800',
           requestBody: '{"sku":"q\udc00"}',
           error: 'e\ud800',
-          errorClass: 'invalid',
+          errorClass: 'validation',
         },
         outcome: {
           state: 'quarantined',
           nextAttemptAt: t0,
           lastError: 'l\ud800',
-          errorClass: 'invalid',
+          errorClass: 'validation',
           deadReason: null,
-          internalOrderId: null,
+          metadata: { ['n\ud800']: 'v\udc00' },
           reasons: ['sku "q\udc00" unknown'],
         },
       });
@@ -407,6 +407,59 @@ export function storeContract(
       const [delivery] = await store.deliveryListByEvent({ eventId: e.id });
       assert.equal(delivery?.lastError, 'l\ufffd');
       assert.deepEqual(delivery?.reasons, ['sku "q\ufffd" unknown']);
+      assert.deepEqual(delivery?.metadata, { ['n\ufffd']: 'v\ufffd' });
+    });
+
+    it("merges the fields captured by each attempt into the delivery's metadata", async () => {
+      const e = makeEvent({
+        source: 'capture',
+        dedupeKey: null,
+        deliveries: [{ id: newId('dlv'), route: 'r', destination: 'capture-dest' }],
+      });
+      await store.eventInsertBatch({ events: [e] });
+      const record = async (at: number, metadata: Record<string, string> | null) => {
+        const [claimed] = await store.deliveryClaimDue({
+          owner: 'w',
+          destination: 'capture-dest',
+          now: at,
+          leaseUntil: at + 60_000,
+          limit: 1,
+        });
+        assert.ok(claimed, 'claimed');
+        await store.attemptRecord({
+          deliveryId: claimed.delivery.id,
+          owner: 'w',
+          attempt: {
+            id: newId('att'),
+            startedAt: at,
+            durationMs: 1,
+            statusCode: 500,
+            responseBody: null,
+            requestBody: null,
+            error: 'HTTP 500',
+            errorClass: 'temporary',
+          },
+          outcome: {
+            state: 'retry',
+            nextAttemptAt: at,
+            lastError: 'HTTP 500',
+            errorClass: 'temporary',
+            deadReason: null,
+            metadata,
+            reasons: null,
+          },
+        });
+        return (await store.deliveryGet({ id: claimed.delivery.id }))?.metadata;
+      };
+      assert.deepEqual((await store.deliveryListByEvent({ eventId: e.id }))[0]?.metadata, {});
+      assert.deepEqual(await record(t0, { internalOrderId: 'ORD-1' }), {
+        internalOrderId: 'ORD-1',
+      });
+      assert.deepEqual(await record(t0 + 1, null), { internalOrderId: 'ORD-1' });
+      assert.deepEqual(await record(t0 + 2, { invoice: '7', internalOrderId: 'ORD-2' }), {
+        internalOrderId: 'ORD-2',
+        invoice: '7',
+      });
     });
 
     it('skips paused destinations until resumed', async () => {
@@ -482,7 +535,7 @@ export function storeContract(
             lastError: 'HTTP 400',
             errorClass: 'validation',
             deadReason: 'permanent',
-            internalOrderId: null,
+            metadata: null,
             reasons: null,
           },
         });
@@ -543,7 +596,7 @@ export function storeContract(
           lastError: null,
           errorClass: null,
           deadReason: null,
-          internalOrderId: null,
+          metadata: null,
           reasons: null,
         },
       });
@@ -600,7 +653,7 @@ export function storeContract(
             lastError: null,
             errorClass: null,
             deadReason: state === 'dead' ? 'permanent' : null,
-            internalOrderId: null,
+            metadata: null,
             reasons: null,
           },
         });

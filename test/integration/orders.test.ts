@@ -145,12 +145,12 @@ describe('restaurant orders: Careem and Talabat to the platform backend', () => 
 
     const delivery = await deliveryOf(eventId);
     assert.equal(delivery.state, 'delivered');
-    assert.equal(delivery.internalOrderId, 'ORD-1');
+    assert.equal(delivery.metadata.internalOrderId, 'ORD-1');
     const view = await gw.app.http.inject({
       url: `/admin/deliveries/${delivery.id}`,
       headers: { authorization: `Bearer ${adminToken}` },
     });
-    assert.equal(view.json().data.internalOrderId, 'ORD-1');
+    assert.equal(view.json().data.metadata.internalOrderId, 'ORD-1');
     const [attempt] = await gw.store.attemptListByDelivery({ deliveryId: delivery.id });
     assert.equal(attempt?.requestBody, got.body.toString(), 'the transform output is kept');
 

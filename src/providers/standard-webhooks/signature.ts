@@ -4,10 +4,13 @@
  * `<id>.<timestamp>.<body>`.
  */
 import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { decodeStrict, standardWebhooksKey } from '../../signing/standard-webhooks.ts';
 import { decodeSignature } from '../../verify/compare.ts';
 import { anySignatureMatches } from '../../verify/hmac.ts';
 import { parseUnixSeconds, withinTolerance } from '../../verify/timestamp.ts';
 import type { VerifyResult } from '../../verify/types.ts';
+
+export { standardWebhooksKey };
 
 export interface StandardHeaders {
   readonly id: string | undefined;
@@ -19,21 +22,6 @@ export interface StandardCheck {
   readonly now: number;
   readonly secrets: readonly string[];
   readonly toleranceSeconds: number;
-}
-
-// Strict base64 with padding, like the library's decoder; Node's own would accept anything.
-const strictBase64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-const decodeStrict = (text: string): Buffer | undefined =>
-  text !== '' && strictBase64.test(text) ? Buffer.from(text, 'base64') : undefined;
-
-/**
- * `whsec_<base64>` → the key bytes. A secret without the prefix is base64 too, as the spec's
- * libraries read it. Undefined when it is not valid base64 (it could never match); `whpk_`
- * public keys and `whsk_` private keys are never valid here (`_` is not base64).
- */
-export function standardWebhooksKey(secret: string): Buffer | undefined {
-  return decodeStrict(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret);
 }
 
 /** `whpk_<base64 of the raw 32-byte Ed25519 public key>` → the key, else undefined. */

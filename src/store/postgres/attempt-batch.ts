@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { AttemptRecordParams } from '../store.ts';
-import { wellFormed } from '../text.ts';
+import { wellFormed, wellFormedValues } from '../text.ts';
 
 /**
  * Records a batch of attempts in ONE statement: move each delivery its worker still leases to
@@ -13,13 +13,14 @@ WITH input AS (
   SELECT * FROM json_to_recordset($1::json) AS t(delivery_id text, attempt_id text, owner text,
     started_at bigint, duration_ms int, status_code int, response_body text, error text,
     error_class text, state text, next_attempt_at bigint, last_error text,
-    outcome_error_class text, dead_reason text, request_body text, internal_order_id text,
+    outcome_error_class text, dead_reason text, request_body text, metadata json,
     reasons json)
 ),
 updated AS (
   UPDATE deliveries d SET state = i.state, next_attempt_at = i.next_attempt_at,
     last_error = i.last_error, error_class = i.outcome_error_class, dead_reason = i.dead_reason,
-    internal_order_id = coalesce(i.internal_order_id, d.internal_order_id),
+    metadata = CASE WHEN i.metadata IS NULL THEN d.metadata
+      ELSE (coalesce(d.metadata::jsonb, '{}'::jsonb) || i.metadata::jsonb)::text END,
     reasons = i.reasons::text,
     attempts = d.attempts + 1, updated_at = i.started_at + i.duration_ms, lease_owner = NULL,
     lease_until = NULL
@@ -71,7 +72,7 @@ export async function recordAttempts(
         outcome_error_class: outcome.errorClass,
         dead_reason: wellFormed(outcome.deadReason),
         request_body: wellFormed(attempt.requestBody),
-        internal_order_id: wellFormed(outcome.internalOrderId),
+        metadata: outcome.metadata === null ? null : wellFormedValues(outcome.metadata),
         reasons: outcome.reasons?.map((r) => wellFormed(r)) ?? null,
       };
     });

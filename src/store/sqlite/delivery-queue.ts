@@ -11,7 +11,7 @@ import type {
 } from '../store.ts';
 import { sqlStates } from '../../domain/delivery-state.ts';
 import { deliveryFilterSql } from '../delivery-filter.ts';
-import { wellFormed } from '../text.ts';
+import { wellFormed, wellFormedValues } from '../text.ts';
 import {
   toAttempt,
   toDelivery,
@@ -81,7 +81,8 @@ export class DeliveryQueue {
       ]
     >(
       `UPDATE deliveries SET state = ?, next_attempt_at = ?, last_error = ?, error_class = ?,
-         dead_reason = ?, internal_order_id = coalesce(?, internal_order_id), reasons = ?,
+         dead_reason = ?, metadata = coalesce(json_patch(coalesce(metadata, '{}'), ?), metadata),
+         reasons = ?,
          attempts = attempts + 1, updated_at = ?, lease_owner = NULL, lease_until = NULL
        WHERE id = ? AND lease_owner = ?`,
     );
@@ -168,7 +169,7 @@ export class DeliveryQueue {
       wellFormed(o.lastError),
       o.errorClass,
       wellFormed(o.deadReason),
-      wellFormed(o.internalOrderId),
+      o.metadata === null ? null : JSON.stringify(wellFormedValues(o.metadata)),
       o.reasons === null ? null : JSON.stringify(o.reasons.map((r) => wellFormed(r))),
       a.startedAt + a.durationMs,
       p.deliveryId,

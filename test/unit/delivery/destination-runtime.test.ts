@@ -28,7 +28,7 @@ function claimed(n: number, bodyBytes: number): ClaimedDelivery {
       lastError: null,
       errorClass: null,
       deadReason: null,
-      internalOrderId: null,
+      metadata: {},
       reasons: null,
       createdAt: 0,
       updatedAt: 0,

@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
-  decideOutcome,
-  parseRetryAfter,
-  type AttemptResult,
-  type RetryPolicy,
-} from '../../../src/delivery/outcome.ts';
+  httpVerdict,
+  type HttpResult as AttemptResult,
+} from '../../../src/destinations/http/classify.ts';
+import { decideOutcome, parseRetryAfter, type RetryPolicy } from '../../../src/domain/outcome.ts';
 
 const now = Date.UTC(2026, 10, 23);
 const minute = 60_000;
@@ -17,7 +16,7 @@ const policy: RetryPolicy = {
   retryableStatuses: [],
 };
 const decide = (result: AttemptResult, attempt = 1, p: RetryPolicy = policy, random = () => 0.5) =>
-  decideOutcome({ result, attempt, policy: p, now, random });
+  decideOutcome({ verdict: httpVerdict(result), attempt, policy: p, now, random });
 
 const retryStatus = fc.oneof(fc.constantFrom(408, 425, 429), fc.integer({ min: 500, max: 599 }));
 const permanentStatus = fc

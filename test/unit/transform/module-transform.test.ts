@@ -40,7 +40,6 @@ describe('operator transform modules', () => {
       kind: 'send',
       body: '{"id":"O-1","type":"order.created"}',
       headers: { 'x-kind': 'order', 'content-type': 'application/json' },
-      captureOrderId: false,
     });
   });
 

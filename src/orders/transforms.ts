@@ -1,8 +1,8 @@
 import type { SourceConfig } from '../config/schema.ts';
 import { webhookPrefixes } from '../ingress/webhooks.ts';
-import { transformOrder } from '../orders/transform.ts';
 import type { StoredEvent } from '../store/store.ts';
-import type { Transform, TransformResult } from './types.ts';
+import type { BuiltinTransform, Capture, Transform, TransformResult } from '../transform/types.ts';
+import { transformOrder } from './transform.ts';
 
 /** Headers the restaurant platform's backend expects on integration calls (seed 001 §8.2). */
 const integrationHeaders = {
@@ -10,12 +10,15 @@ const integrationHeaders = {
   'x-integration-service': 'true',
 };
 
+/** The backend answers a created order with its id: `orderId`, or `data.orderId`. */
+const orderIdCapture: Capture = { internalOrderId: ['orderId', 'data.orderId'] };
+
 /**
- * The built-in `careem-order` / `talabat-order` transforms: the provider's order becomes the
- * backend's normalized order envelope; an invalid one is quarantined with its reasons, an
- * unknown branch is a configuration error.
+ * The `careem-order` / `talabat-order` transforms: the provider's order becomes the backend's
+ * normalized order envelope; an invalid one is quarantined with its reasons, an unknown branch
+ * is a configuration error.
  */
-export function orderTransform(
+function orderTransform(
   provider: 'careem' | 'talabat',
   source: SourceConfig | undefined,
 ): Transform {
@@ -46,7 +49,7 @@ export function orderTransform(
             kind: 'send',
             body: JSON.stringify(result.envelope),
             headers: integrationHeaders,
-            captureOrderId: result.kind === 'order',
+            ...(result.kind === 'order' ? { capture: orderIdCapture } : {}),
           };
         case 'invalid':
           return { kind: 'quarantine', reasons: result.reasons };
@@ -56,6 +59,12 @@ export function orderTransform(
     },
   };
 }
+
+/** The restaurant orders' transforms, by the names routes use. */
+export const orderTransforms: readonly BuiltinTransform[] = [
+  { name: 'careem-order', create: (source) => orderTransform('careem', source) },
+  { name: 'talabat-order', create: (source) => orderTransform('talabat', source) },
+];
 
 // `/api/v1/webhooks/generic` before `/api/v1/webhooks`.
 const longestPrefixFirst = [...webhookPrefixes].sort((x, y) => y.length - x.length);

@@ -1,11 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { AttemptResult } from './outcome.ts';
-
-export interface SendResult {
-  readonly result: AttemptResult;
-  readonly durationMs: number;
-  readonly responseBody: string | null;
-}
+import type { HttpResult } from './classify.ts';
 
 /** Response bytes kept for operators; the rest is read and dropped. */
 const excerptBytes = 1024;
@@ -28,11 +22,15 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private size = 0;
   private settled = false;
   private readonly timer: NodeJS.Timeout;
-  private readonly started = performance.now();
+  /**
+   * True while undici's dispatch() runs: an error reported then was raised by undici itself
+   * before anything was sent (an invalid argument), not by the network.
+   */
+  dispatching = false;
 
   constructor(
     private readonly deadlineMs: number,
-    private readonly done: (result: SendResult) => void,
+    private readonly done: (result: HttpResult, response: string | null) => void,
   ) {
     this.timer = setTimeout(() => this.expire(), deadlineMs);
   }
@@ -73,7 +71,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
   fail(err: Error): void {
     const code = (err as Error & { code?: unknown }).code;
     const error = typeof code === 'string' ? code : err.message;
-    this.settle({ kind: 'network', error, timeout: phaseTimeouts.has(error) }, null);
+    // Only an invalid argument is the request's own fault; a closed client is not.
+    if (this.dispatching && this.controller === undefined && code === 'UND_ERR_INVALID_ARG')
+      this.settle({ kind: 'local', error: `${error}: ${err.message}` }, null);
+    else this.settle({ kind: 'network', error, timeout: phaseTimeouts.has(error) }, null);
   }
 
   private expire(): void {
@@ -82,10 +83,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.controller?.abort(this.expired);
   }
 
-  private settle(result: AttemptResult, responseBody: string | null): void {
+  private settle(result: HttpResult, responseBody: string | null): void {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
-    this.done({ result, durationMs: Math.round(performance.now() - this.started), responseBody });
+    this.done(result, responseBody);
   }
 }
