@@ -110,12 +110,13 @@ export function buildApp(deps: AppDeps): HookgateApp {
       startedAt: Date.now(),
       isDraining,
       lastCommitError: () => lastCommitError,
+      destinationConnections: () => destinations.connections(),
       ...(redis ? { redisCheck: () => redis.check() } : {}),
     }),
   );
   const adminToken = config.admin.token;
   if ((config.admin.enabled ?? adminToken !== undefined) && adminToken !== undefined) {
-    void http.register(adminRoutes({ token: adminToken, store, dispatcher, clock }));
+    void http.register(adminRoutes({ token: adminToken, store, dispatcher, destinations, clock }));
   }
   void http.register(
     webhookRoutes(

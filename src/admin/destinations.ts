@@ -4,7 +4,7 @@ import { notFound, ok, type AdminDeps } from './http.ts';
 
 /** Destinations: state, pause/resume; circuit breakers: list and reset. */
 export function destinationRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  const { store, dispatcher, clock } = deps;
+  const { store, dispatcher, destinations, clock } = deps;
 
   const destination = (name: string) => {
     const runtime = dispatcher.destinations.get(name);
@@ -35,7 +35,9 @@ export function destinationRoutes(app: FastifyInstance, deps: AdminDeps): void {
     const list = await Promise.all(
       [...dispatcher.destinations.values()].map(async (d) => ({
         name: d.config.name,
+        type: d.config.type,
         paused: paused.has(d.config.name),
+        connection: destinations.get(d.config.name).connection() ?? null,
         inFlight: d.inFlight,
         counts: d.counts,
         breaker: (await d.circuit?.snapshot(clock.now())) ?? null,

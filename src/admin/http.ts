@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../domain/clock.ts';
 import { HookgateError } from '../domain/errors.ts';
 import type { Dispatcher } from '../delivery/dispatcher.ts';
+import type { Destinations } from '../destinations/registry.ts';
 import { deliveryStates, type Store } from '../store/store.ts';
 
 /** What every admin resource's routes are built from. */
@@ -10,6 +11,8 @@ export interface AdminDeps {
   readonly token: string;
   readonly store: Store;
   readonly dispatcher: Dispatcher;
+  /** The destinations' clients (their connections). */
+  readonly destinations: Destinations;
   readonly clock: Clock;
 }
 

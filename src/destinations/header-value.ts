@@ -15,6 +15,17 @@ export function headerValue(value: string): string {
 /** RFC 9110 token: what a header name may be. */
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-export function isHeaderName(name: string): boolean {
-  return token.test(name);
+/**
+ * Adds headers under lower-case names with encoded values; returns why one cannot be sent (a name
+ * that is not a token, from a transform), or undefined.
+ */
+export function addHeaders(
+  into: Record<string, string>,
+  headers: Readonly<Record<string, string>>,
+): string | undefined {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!token.test(name)) return `invalid header name ${JSON.stringify(name.slice(0, 64))}`;
+    into[name.toLowerCase()] = headerValue(value);
+  }
+  return undefined;
 }

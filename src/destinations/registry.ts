@@ -7,12 +7,18 @@ import type {
   DriverContext,
 } from './destination.ts';
 import { httpKind } from './http/http-destination.ts';
+import { natsKind } from './nats/nats-destination.ts';
+import { rabbitmqKind } from './rabbitmq/rabbitmq-destination.ts';
+import { redisKind } from './redis/redis-destination.ts';
 
 type KindOf<T extends DestinationType> = DestinationKind<Extract<DestinationConfig, { type: T }>>;
 
 /** Every destination type, by the `type` a configuration names. */
 const kinds: { readonly [T in DestinationType]: KindOf<T> } = {
   http: httpKind,
+  redis: redisKind,
+  nats: natsKind,
+  rabbitmq: rabbitmqKind,
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { ConnectionCheck } from '../destinations/destination.ts';
 import type { RedisCheck } from '../shared/redis-connection.ts';
 import type { Store } from '../store/store.ts';
 
@@ -11,6 +12,8 @@ export interface HealthDeps {
   readonly lastCommitError: () => Error | undefined;
   /** Set when Redis is configured; never fails readiness (without it: local state). */
   readonly redisCheck?: () => Promise<RedisCheck>;
+  /** Each broker destination's connection (HTTP destinations hold none). */
+  readonly destinationConnections?: () => Record<string, ConnectionCheck>;
 }
 
 type Check = { status: 'ok' } | { status: 'failing'; error: string };
@@ -34,11 +37,20 @@ async function databaseCheck(deps: HealthDeps): Promise<Check & { latencyMs: num
   }
 }
 
-/** `degraded`: Redis is away, yet webhooks are accepted and delivered (on local state). */
-function overallStatus(draining: boolean, healthy: boolean, redis: RedisCheck | undefined) {
+/**
+ * `degraded`: Redis is away (webhooks are accepted and delivered on local state), or a broker
+ * destination is not connected (its deliveries wait and retry; webhooks are still accepted).
+ */
+function overallStatus(
+  draining: boolean,
+  healthy: boolean,
+  redis: RedisCheck | undefined,
+  connections: Record<string, ConnectionCheck>,
+) {
   if (draining) return 'draining';
   if (!healthy) return 'unavailable';
-  return redis?.status === 'failing' ? 'degraded' : 'ok';
+  const brokerDown = Object.values(connections).some((c) => c.status !== 'connected');
+  return redis?.status === 'failing' || brokerDown ? 'degraded' : 'ok';
 }
 
 /** `/health` for people and dashboards; `/health/live` and `/health/ready` for orchestrators. */
@@ -63,12 +75,18 @@ export function healthRoutes(deps: HealthDeps) {
         deliveries = { status: 'failing' };
       }
       const redis = await deps.redisCheck?.();
+      const destinations = deps.destinationConnections?.() ?? {};
       const healthy = database.status === 'ok' && !deps.isDraining();
       return reply.code(healthy ? 200 : 503).send({
-        status: overallStatus(deps.isDraining(), healthy, redis),
+        status: overallStatus(deps.isDraining(), healthy, redis, destinations),
         version: deps.version,
         uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
-        checks: { database, deliveries, ...(redis ? { redis } : {}) },
+        checks: {
+          database,
+          deliveries,
+          ...(redis ? { redis } : {}),
+          ...(Object.keys(destinations).length > 0 ? { destinations } : {}),
+        },
       });
     });
   };

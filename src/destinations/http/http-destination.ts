@@ -7,7 +7,7 @@ import type {
   DestinationKind,
   OutboundMessage,
 } from '../destination.ts';
-import { headerValue, isHeaderName } from '../header-value.ts';
+import { addHeaders, headerValue } from '../header-value.ts';
 import { httpVerdict } from './classify.ts';
 import { Exchange } from './exchange.ts';
 import type { HttpDestinationConfig } from './schema.ts';
@@ -98,21 +98,6 @@ export class HttpDestination implements Destination {
       }
     });
   }
-}
-
-/**
- * Adds headers under lower-case names with encoded values; returns why one cannot be sent (a name
- * that is not an HTTP token, from a transform), or undefined.
- */
-function addHeaders(
-  into: Record<string, string>,
-  headers: Readonly<Record<string, string>>,
-): string | undefined {
-  for (const [name, value] of Object.entries(headers)) {
-    if (!isHeaderName(name)) return `invalid header name ${JSON.stringify(name.slice(0, 64))}`;
-    into[name.toLowerCase()] = headerValue(value);
-  }
-  return undefined;
 }
 
 /** `type: http`: the destinations share one Agent (a pool per origin, 64 connections each). */
