@@ -1,13 +1,8 @@
-import type { Logger } from 'pino';
 import type { Verdict } from '../../domain/outcome.ts';
 import { classifyStatus } from '../http/classify.ts';
+import { clientPerUrl } from '../client-per-url.ts';
 import { delivered, failed, withDeadline } from '../deadline.ts';
-import type {
-  Destination,
-  DestinationDriver,
-  DestinationKind,
-  OutboundMessage,
-} from '../destination.ts';
+import type { Destination, DestinationKind, OutboundMessage } from '../destination.ts';
 import { envelope, messageHeaders } from '../envelope.ts';
 import { NameTemplate } from '../name-template.ts';
 import { JetStreamPublisher } from './nats-client.ts';
@@ -85,20 +80,10 @@ export class NatsDestination implements Destination {
 
 /** One connection per URL, shared by the destinations that name it. */
 export const natsKind: DestinationKind<NatsDestinationConfig> = {
-  driver({ logger }: { logger: Logger }): DestinationDriver<NatsDestinationConfig> {
-    const clients = new Map<string, JetStreamPublisher>();
-    return {
-      open(config) {
-        let client = clients.get(config.url);
-        if (client === undefined) {
-          client = new JetStreamPublisher(config.url, logger);
-          clients.set(config.url, client);
-        }
-        return new NatsDestination(config, client);
-      },
-      close: async () => {
-        await Promise.all([...clients.values()].map((c) => c.close()));
-      },
-    };
-  },
+  driver: ({ logger }) =>
+    clientPerUrl(
+      (url) => new JetStreamPublisher(url, logger),
+      (config: NatsDestinationConfig, client: JetStreamPublisher) =>
+        new NatsDestination(config, client),
+    ),
 };

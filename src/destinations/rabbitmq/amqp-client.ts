@@ -58,6 +58,7 @@ export class ConfirmedPublisher {
       throw new NotConnectedError('not connected to RabbitMQ');
     }
     const { messageId } = params;
+    let failure: unknown;
     try {
       await this.publisher.send(
         {
@@ -72,14 +73,16 @@ export class ConfirmedPublisher {
         },
         params.body,
       );
-    } finally {
-      // The broker sends the return before the ack, but rabbitmq-client emits it on the next
-      // turn of the event loop (setImmediate): wait for that turn before looking.
-      await new Promise((resolve) => setImmediate(resolve));
-      const why = this.returned.get(messageId);
-      this.returned.delete(messageId);
-      if (why !== undefined) throw new UnroutableError(why);
+    } catch (err) {
+      failure = err;
     }
+    // The broker sends the return before the ack, but rabbitmq-client emits it on the next turn
+    // of the event loop (setImmediate): wait for that turn before looking.
+    await new Promise((resolve) => setImmediate(resolve));
+    const why = this.returned.get(messageId);
+    this.returned.delete(messageId);
+    if (why !== undefined) throw new UnroutableError(why);
+    if (failure !== undefined) throw failure;
   }
 
   connectionCheck(): ConnectionCheck {

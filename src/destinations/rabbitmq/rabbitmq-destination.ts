@@ -1,12 +1,7 @@
-import type { Logger } from 'pino';
 import type { Verdict } from '../../domain/outcome.ts';
+import { clientPerUrl } from '../client-per-url.ts';
 import { delivered, failed, withDeadline } from '../deadline.ts';
-import type {
-  Destination,
-  DestinationDriver,
-  DestinationKind,
-  OutboundMessage,
-} from '../destination.ts';
+import type { Destination, DestinationKind, OutboundMessage } from '../destination.ts';
 import { envelope, messageHeaders } from '../envelope.ts';
 import { NameTemplate } from '../name-template.ts';
 import { ConfirmedPublisher } from './amqp-client.ts';
@@ -69,22 +64,12 @@ export class RabbitmqDestination implements Destination {
   }
 }
 
-/** One connection (and one confirmed publisher channel) per URL. */
+/** One connection per URL, shared by the destinations that name it. */
 export const rabbitmqKind: DestinationKind<RabbitmqDestinationConfig> = {
-  driver({ logger }: { logger: Logger }): DestinationDriver<RabbitmqDestinationConfig> {
-    const clients = new Map<string, ConfirmedPublisher>();
-    return {
-      open(config) {
-        let client = clients.get(config.url);
-        if (client === undefined) {
-          client = new ConfirmedPublisher(config.url, logger);
-          clients.set(config.url, client);
-        }
-        return new RabbitmqDestination(config, client);
-      },
-      close: async () => {
-        await Promise.all([...clients.values()].map((c) => c.close()));
-      },
-    };
-  },
+  driver: ({ logger }) =>
+    clientPerUrl(
+      (url) => new ConfirmedPublisher(url, logger),
+      (config: RabbitmqDestinationConfig, client: ConfirmedPublisher) =>
+        new RabbitmqDestination(config, client),
+    ),
 };

@@ -1,12 +1,7 @@
-import type { Logger } from 'pino';
 import type { Verdict } from '../../domain/outcome.ts';
+import { clientPerUrl } from '../client-per-url.ts';
 import { delivered, failed, withDeadline } from '../deadline.ts';
-import type {
-  Destination,
-  DestinationDriver,
-  DestinationKind,
-  OutboundMessage,
-} from '../destination.ts';
+import type { Destination, DestinationKind, OutboundMessage } from '../destination.ts';
 import { envelope } from '../envelope.ts';
 import { NameTemplate } from '../name-template.ts';
 import { RedisPublisher } from './redis-client.ts';
@@ -86,20 +81,10 @@ export class RedisDestination implements Destination {
 
 /** One connection per URL, shared by the destinations that name it. */
 export const redisKind: DestinationKind<RedisDestinationConfig> = {
-  driver({ logger }: { logger: Logger }): DestinationDriver<RedisDestinationConfig> {
-    const clients = new Map<string, RedisPublisher>();
-    return {
-      open(config) {
-        let client = clients.get(config.url);
-        if (client === undefined) {
-          client = new RedisPublisher(config.url, logger);
-          clients.set(config.url, client);
-        }
-        return new RedisDestination(config, client);
-      },
-      close: async () => {
-        await Promise.all([...clients.values()].map((c) => c.close()));
-      },
-    };
-  },
+  driver: ({ logger }) =>
+    clientPerUrl(
+      (url) => new RedisPublisher(url, logger),
+      (config: RedisDestinationConfig, client: RedisPublisher) =>
+        new RedisDestination(config, client),
+    ),
 };
