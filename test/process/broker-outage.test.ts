@@ -66,12 +66,13 @@ async function outage(broker: Broker): Promise<void> {
     await eventually(async () => (await broker.received()).size >= 10, 15_000);
     await broker.stop();
     await batch(20);
-    const health = (await (await request(`${gateway.url}/health`)).body.json()) as {
-      checks: { destinations: { bus: { status: string } } };
-    };
+    // /health shows the connection lost.
     await eventually(async () => {
-      const h = (await (await request(`${gateway.url}/health`)).body.json()) as typeof health;
-      return h.checks.destinations.bus.status !== 'connected';
+      const health = (await (await request(`${gateway.url}/health`)).body.json()) as {
+        status: string;
+        checks: { destinations: { bus: { status: string } } };
+      };
+      return health.status === 'degraded' && health.checks.destinations.bus.status !== 'connected';
     }, 10_000);
     await batch(40);
     await broker.start();
