@@ -1,6 +1,6 @@
 /**
  * npm run bench:deliver [-- --events 20000 --concurrency 64 --rate 1000 --seconds 5 --warmup 1
- *                          --store sqlite|postgres]
+ *                          --store sqlite|postgres --destination http|redis|nats|rabbitmq]
  *
  * 1. Raw undici (low-level dispatch): POSTs of the same 1 KiB body to a keep-alive sink (own
  *    process), as fast as `concurrency` requests in flight allow: the ceiling for any HTTP client
@@ -12,6 +12,11 @@
  *    `warmup` seconds (not counted: connections opening and a cold JIT made the first second's
  *    latencies 50–150 ms) and then `seconds` more; the sink notes each arrival;
  *    received→delivered p50/p99 of the counted ones.
+ *
+ * With `--destination redis|nats|rabbitmq` (the local servers, or REDIS_URL, NATS_URL,
+ * RABBITMQ_URL): phase 1 is the raw client (ioredis XADD, JetStream publish, confirmed AMQP
+ * publish) sending the same envelope bytes with as many in flight, phase 2 the dispatcher
+ * delivering to that type, and there is no latency phase (its sink is HTTP).
  *
  * Phases 2 and 3 each get a fresh database: a SQLite file, or a PostgreSQL schema of their own,
  * dropped at the end of the run.
@@ -29,6 +34,8 @@ import { parseConfig } from '../src/config/load.ts';
 import { systemClock } from '../src/domain/clock.ts';
 import { newId } from '../src/domain/ids.ts';
 import { createLogger } from '../src/log.ts';
+import { envelope } from '../src/destinations/envelope.ts';
+import { brokerBench, type BrokerBench, type BrokerType } from './brokers.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { NewEvent, Store } from '../src/store/store.ts';
@@ -41,8 +48,13 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
     store: { type: 'string', default: 'sqlite' },
+    destination: { type: 'string', default: 'http' },
   },
 });
+const destinationType = values.destination;
+if (!['http', 'redis', 'nats', 'rabbitmq'].includes(destinationType)) {
+  throw new Error(`--destination ${destinationType}: use http, redis, nats or rabbitmq`);
+}
 if (values.store !== 'sqlite' && values.store !== 'postgres') {
   throw new Error(`--store ${values.store}: use sqlite or postgres`);
 }
@@ -141,13 +153,16 @@ async function openBenchStore(phase: string): Promise<{ store: Store; url: strin
   return { store, url, dir };
 }
 
+/** The destination the gateway delivers to: the HTTP sink, or a broker. */
+let brokerDestination: Record<string, unknown> | undefined;
+
 function config(sinkUrl: string, storageUrl: string, dir: string) {
   return parseConfig(
     JSON.stringify({
       storage: { url: storageUrl },
       delivery: { concurrency, pollInterval: '1s' },
       sources: [{ name: 'bench', provider: 'generic-hmac', secrets: [secret] }],
-      destinations: [{ name: 'sink', url: `${sinkUrl}/deliver` }],
+      destinations: [{ name: 'sink', url: `${sinkUrl}/deliver`, ...brokerDestination }],
       routes: [{ source: 'bench', destination: 'sink' }],
     }),
     { file: 'bench', env: {}, dataDir: dir },
@@ -185,6 +200,7 @@ async function hookgateThroughput(sinkUrl: string): Promise<number> {
     clock: systemClock,
     logger: createLogger('warn'),
   });
+  if (!(await app.destinations.whenConnected(10_000))) throw new Error('destination not connected');
   const started = performance.now();
   app.dispatcher.start();
   // The end of the run: the sink's count (a request to another process) is watched closely; the
@@ -192,7 +208,10 @@ async function hookgateThroughput(sinkUrl: string): Promise<number> {
   // has everything, then closely until every record is committed.
   let lastDbCheck = performance.now();
   for (;;) {
-    const arrived = (await (await request(`${sinkUrl}/count`)).body.json()) as number;
+    const arrived =
+      brokerDestination === undefined
+        ? ((await (await request(`${sinkUrl}/count`)).body.json()) as number)
+        : 0;
     if (arrived >= events || performance.now() - lastDbCheck >= 1000) {
       lastDbCheck = performance.now();
       const counts = await store.deliveryCountByState();
@@ -269,21 +288,66 @@ async function latency(sinkUrl: string): Promise<{ p50: number; p99: number; cou
   return { p50: pick(0.5), p99: pick(0.99), count: latencies.length };
 }
 
+/** The envelope a broker destination publishes for one of the bench's events. */
+function brokerMessage(): Buffer {
+  const id = newId('evt');
+  return envelope({
+    event: {
+      id,
+      source: 'bench',
+      provider: 'generic-hmac',
+      providerEventId: null,
+      eventType: null,
+      requestId: id,
+      clientIp: '127.0.0.1',
+      method: 'POST',
+      url: '/webhooks/bench',
+      headers: { 'content-type': 'application/json' },
+      body,
+      receivedAt: Date.now(),
+      duplicateCount: 0,
+      lastDuplicateAt: null,
+    },
+    id: `${id}.sink`,
+    body,
+    headers: {},
+    transformed: false,
+    now: Date.now(),
+  });
+}
+
 const sink = await startSink();
+let broker: BrokerBench | undefined;
 try {
-  const raw = await rawUndici(sink.url);
-  const hookgate = await hookgateThroughput(sink.url);
-  const lat = await latency(sink.url);
-  process.stdout.write(
-    [
-      `deliver bench: ${events} events, ${concurrency} in flight, 1 KiB bodies, node ${process.version}`,
-      `${'raw undici to the sink'.padEnd(31)}${raw.toFixed(0).padStart(8)} req/s`,
-      `${`hookgate dispatcher (${engine})`.padEnd(31)}${hookgate.toFixed(0).padStart(8)} deliveries/s   ratio ${(hookgate / raw).toFixed(2)}x   (goal ${engine === 'postgres' ? '>= 5000/s' : '>= 10000/s, >= 0.5x'})`,
-      `received->delivered (${engine}) at ${rate}/s for ${seconds} s after ${warmup} s: p50 ${lat.p50} ms, p99 ${lat.p99} ms (${lat.count} events; goal p50 < 5 ms)`,
-      '',
-    ].join('\n'),
-  );
+  if (destinationType !== 'http') {
+    broker = await brokerBench(destinationType as BrokerType);
+    brokerDestination = broker.destination;
+    const raw = await broker.raw(brokerMessage(), events, concurrency);
+    const hookgate = await hookgateThroughput(sink.url);
+    process.stdout.write(
+      [
+        `deliver bench: ${events} events, ${concurrency} in flight, 1 KiB bodies, node ${process.version}`,
+        `${`raw ${destinationType} client`.padEnd(31)}${raw.toFixed(0).padStart(8)} msg/s`,
+        `${`hookgate to ${destinationType} (${engine})`.padEnd(31)}${hookgate.toFixed(0).padStart(8)} deliveries/s   ratio ${(hookgate / raw).toFixed(2)}x`,
+        '',
+      ].join('\n'),
+    );
+  } else {
+    const raw = await rawUndici(sink.url);
+    const hookgate = await hookgateThroughput(sink.url);
+    const lat = await latency(sink.url);
+    process.stdout.write(
+      [
+        `deliver bench: ${events} events, ${concurrency} in flight, 1 KiB bodies, node ${process.version}`,
+        `${'raw undici to the sink'.padEnd(31)}${raw.toFixed(0).padStart(8)} req/s`,
+        `${`hookgate dispatcher (${engine})`.padEnd(31)}${hookgate.toFixed(0).padStart(8)} deliveries/s   ratio ${(hookgate / raw).toFixed(2)}x   (goal ${engine === 'postgres' ? '>= 5000/s' : '>= 10000/s, >= 0.5x'})`,
+        `received->delivered (${engine}) at ${rate}/s for ${seconds} s after ${warmup} s: p50 ${lat.p50} ms, p99 ${lat.p99} ms (${lat.count} events; goal p50 < 5 ms)`,
+        '',
+      ].join('\n'),
+    );
+  }
 } finally {
   sink.child.kill();
+  await broker?.close();
   for (const schema of schemas) await sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
 }

@@ -28,6 +28,8 @@ export interface HookgateApp {
   readonly http: FastifyInstance;
   readonly commits: GroupCommit<NewEvent, InsertOutcome>;
   readonly dispatcher: Dispatcher;
+  /** The destinations' clients (broker connections). */
+  readonly destinations: Destinations;
   /** The connection for shared limits and breakers, when `redis.url` is set. */
   readonly redis: RedisConnection | undefined;
   /** From now on, webhooks get 503 and readiness fails; requests already in flight continue. */
@@ -129,6 +131,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
     http,
     commits,
     dispatcher,
+    destinations,
     redis,
     stopAccepting() {
       draining = true;

@@ -36,6 +36,8 @@ export async function startServer(
   // A moment for Redis, so the first requests already share limits; a Redis that is down does
   // not hold the start (the gateway runs on local state until it connects).
   await app.redis?.whenReady(redisStartWaitMs);
+  // Likewise for broker destinations: the first attempts find their connections up.
+  await app.destinations.whenConnected(redisStartWaitMs);
   const address = await app.http.listen({ host: config.server.host, port: config.server.port });
   const port = Number(new URL(address).port);
   if (config.delivery.enabled) app.dispatcher.start();

@@ -9,6 +9,7 @@ export class ConnectionState {
   private status: ConnectionCheck['status'] = 'connecting';
   private lastError: string | undefined;
   private wasConnected = false;
+  private closing = false;
 
   constructor(
     private readonly logger: Logger,
@@ -32,7 +33,7 @@ export class ConnectionState {
 
   down(error?: string): void {
     if (error !== undefined) this.lastError = error;
-    if (this.status !== 'connected') return;
+    if (this.status !== 'connected' || this.closing) return;
     this.status = 'disconnected';
     this.logger.warn(
       { ...this.what, error: this.lastError ?? 'connection closed' },
@@ -43,6 +44,12 @@ export class ConnectionState {
   /** An error while not connected (a failed reconnect): kept for /health, not logged each time. */
   error(error: string): void {
     this.lastError = error;
+  }
+
+  /** Closed on purpose (shutdown): nothing to warn about. */
+  close(): void {
+    this.closing = true;
+    this.status = 'disconnected';
   }
 
   check(): ConnectionCheck {

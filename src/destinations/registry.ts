@@ -58,6 +58,19 @@ export class Destinations {
     return out;
   }
 
+  /**
+   * Resolves true once every broker destination is connected, false after `timeoutMs` (a start
+   * waits this long at most: attempts made before a connection is up fail and retry later).
+   */
+  async whenConnected(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (Object.values(this.connections()).every((c) => c.status === 'connected')) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.drivers.values()].map((d) => d.close()));
   }

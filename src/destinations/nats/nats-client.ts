@@ -109,6 +109,7 @@ export class JetStreamPublisher {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.state.close();
     clearTimeout(this.retryTimer);
     await this.connection?.nc.close();
   }

@@ -91,6 +91,7 @@ export class ConfirmedPublisher {
   }
 
   async close(): Promise<void> {
+    this.state.close();
     await this.publisher.close();
     await this.connection.close();
   }

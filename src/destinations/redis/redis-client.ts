@@ -48,6 +48,7 @@ export class RedisPublisher {
   }
 
   close(): Promise<void> {
+    this.state.close();
     this.client.disconnect();
     return Promise.resolve();
   }
