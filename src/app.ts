@@ -13,6 +13,7 @@ import { SourceRuntime } from './ingress/source-runtime.ts';
 import { webhookRoutes } from './ingress/webhooks.ts';
 import { RouteTable } from './routing/route-table.ts';
 import { RedisConnection } from './shared/redis-connection.ts';
+import { orderTransforms } from './orders/transforms.ts';
 import { buildTransforms } from './transform/registry.ts';
 import type { InsertOutcome, NewEvent, Store } from './store/store.ts';
 import { version } from './version.ts';
@@ -58,7 +59,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
     destinations,
     clock,
     logger,
-    transforms: buildTransforms(config),
+    transforms: buildTransforms(config, orderTransforms),
     ...(redis ? { redis } : {}),
   });
 

@@ -4,7 +4,6 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { GeneratedSecrets } from './generated-secrets.ts';
 import { interpolate } from './interpolate.ts';
-import { builtinTransformNames } from '../transform/builtins.ts';
 import { configSchema, type Config } from './schema.ts';
 
 export class ConfigError extends Error {
@@ -93,8 +92,9 @@ function deepFreeze<T>(value: T): T {
 function resolveTransformPaths(config: Config, file: string): Config {
   const problems: string[] = [];
   const routes = config.routes.map((route, i) => {
-    if (route.transform === undefined || builtinTransformNames.includes(route.transform))
-      return route;
+    // A built-in is a plain name (`careem-order`), checked when the transforms are built; a
+    // module is a path: it has a folder or a script's extension.
+    if (route.transform === undefined || !/[/\\]|\.[cm]?[jt]s$/.test(route.transform)) return route;
     const path = resolve(dirname(file), route.transform);
     if (!existsSync(path)) problems.push(`routes[${i}].transform: no built-in and no file ${path}`);
     return { ...route, transform: path };
