@@ -60,7 +60,7 @@ export function resolveConfigFile(env: Env, cwd = '.'): string {
 
 /**
  * Environment overrides win over the file: PORT, HOST, DATABASE_URL, REDIS_URL, LOG_LEVEL,
- * ADMIN_TOKEN.
+ * ADMIN_TOKEN, METRICS_PORT and the OTEL_* variables.
  */
 function applyOverrides(raw: Record<string, unknown>, env: Env): Record<string, unknown> {
   const section = (key: string) => ({
@@ -77,7 +77,50 @@ function applyOverrides(raw: Record<string, unknown>, env: Env): Record<string, 
   if (env.REDIS_URL) redis.url = env.REDIS_URL;
   if (env.LOG_LEVEL) logging.level = env.LOG_LEVEL;
   if (env.ADMIN_TOKEN) admin.token = env.ADMIN_TOKEN;
-  return { ...raw, server, storage, logging, admin, redis };
+  const metrics = section('metrics');
+  if (env.METRICS_PORT) metrics.port = Number(env.METRICS_PORT);
+  return {
+    ...raw,
+    server,
+    storage,
+    logging,
+    admin,
+    redis,
+    metrics,
+    tracing: otelOverrides(section('tracing'), env),
+  };
+}
+
+/** `k=v,k2=v2` with URL-encoded values (the OTLP exporter's header format). */
+function otelHeaders(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const at = pair.indexOf('=');
+    if (at > 0) out[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return out;
+}
+
+/**
+ * The standard OpenTelemetry variables, read here like every other one (the SDK is then handed
+ * explicit values): the traces endpoint, the headers, the service name, the sampler, and
+ * OTEL_SDK_DISABLED.
+ */
+function otelOverrides(tracing: Record<string, unknown>, env: Env): Record<string, unknown> {
+  const out = { ...tracing };
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) out.endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  else if (base) out.endpoint = `${base.replace(/\/+$/, '')}/v1/traces`;
+  const headers = env.OTEL_EXPORTER_OTLP_TRACES_HEADERS ?? env.OTEL_EXPORTER_OTLP_HEADERS;
+  if (headers) out.headers = { ...(out.headers as object | undefined), ...otelHeaders(headers) };
+  if (env.OTEL_SERVICE_NAME) out.serviceName = env.OTEL_SERVICE_NAME;
+  const sampler = env.OTEL_TRACES_SAMPLER;
+  if (sampler === 'always_on' || sampler === 'parentbased_always_on') out.sampleRatio = 1;
+  else if (sampler === 'always_off' || sampler === 'parentbased_always_off') out.sampleRatio = 0;
+  else if (sampler?.endsWith('traceidratio') && env.OTEL_TRACES_SAMPLER_ARG)
+    out.sampleRatio = Number(env.OTEL_TRACES_SAMPLER_ARG);
+  if (env.OTEL_SDK_DISABLED === 'true') delete out.endpoint;
+  return out;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -5,6 +5,7 @@ import { cidr } from './cidr.ts';
 import { capture, name, secret } from './name.ts';
 import { routeFilter } from './filter.ts';
 import { duration, size } from './units.ts';
+import { metricsSchema, monitoringSchema, tracingSchema } from './observability.ts';
 
 const dedupeKey = z
   .string()
@@ -15,8 +16,9 @@ const dedupeKey = z
 
 const source = z
   .strictObject({
-    // `events` would be shadowed by the seed's admin path /api/v1/webhooks/events/:id.
-    name: name.refine((n) => n !== 'events', { message: '"events" is reserved' }),
+    // `events` would be shadowed by the seed's admin path /api/v1/webhooks/events/:id, `health`
+    // by seed 001's GET /api/webhooks/health/:source.
+    name: name.refine((n) => n !== 'events' && n !== 'health', { message: 'is reserved' }),
     provider: z.string().refine((p) => providerNames.includes(p), {
       message: `unknown provider (known: ${providerNames.join(', ')})`,
     }),
@@ -162,6 +164,9 @@ export const configSchema = z
           .default('info'),
       })
       .prefault({}),
+    metrics: metricsSchema,
+    tracing: tracingSchema,
+    monitoring: monitoringSchema,
     sources: z.array(source).default([]),
     destinations: z.array(destinationSchema).default([]),
     routes: z.array(route).default([]),
@@ -193,6 +198,14 @@ export const configSchema = z
     unique(cfg.routes, 'routes');
     const sources = new Set(cfg.sources.map((s) => s.name));
     const destinations = new Set(cfg.destinations.map((d) => d.name));
+    cfg.monitoring.criticalBreakers.forEach((d, i) => {
+      if (!destinations.has(d))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['monitoring', 'criticalBreakers', i],
+          message: `no destination named "${d}"`,
+        });
+    });
     cfg.routes.forEach((r, i) => {
       if (!sources.has(r.source)) {
         ctx.addIssue({

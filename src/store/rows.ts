@@ -16,6 +16,7 @@ export interface EventRow {
   received_at: number;
   duplicate_count: number;
   last_duplicate_at: number | null;
+  trace_context: string | null;
 }
 
 export interface DeliveryRow {
@@ -61,6 +62,7 @@ export function toEvent(r: EventRow): StoredEvent {
     receivedAt: r.received_at,
     duplicateCount: r.duplicate_count,
     lastDuplicateAt: r.last_duplicate_at,
+    traceContext: r.trace_context ?? null,
   };
 }
 

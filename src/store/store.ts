@@ -30,6 +30,11 @@ export interface EventRecord {
   /** The body bytes exactly as received. */
   readonly body: Buffer;
   readonly receivedAt: number;
+  /**
+   * The ingest span's W3C `traceparent` (tracing on), so an attempt made later, on any instance,
+   * continues the event's trace. Absent or null: no trace.
+   */
+  readonly traceContext?: string | null;
 }
 
 export interface NewEvent extends EventRecord {
@@ -164,6 +169,35 @@ export interface DueListener {
   close(): Promise<void>;
 }
 
+/** The states a delivery waits in, as the queue depth counts them. */
+export const queueStates = ['pending', 'retry', 'held', 'quarantined', 'dead'] as const;
+export type QueueState = (typeof queueStates)[number];
+
+/** The queue as a scrape sees it (read at scrape time, cheaply: every count is bounded). */
+export interface QueueStats {
+  /** Destination → waiting state → deliveries, each counted up to the `limit` asked for. */
+  readonly depth: Readonly<Record<string, Readonly<Record<QueueState, number>>>>;
+  /** Destination → the earliest `nextAttemptAt` among its pending and retry deliveries. */
+  readonly oldestDueAt: Readonly<Record<string, number | null>>;
+}
+
+/** The dedupe keys (Hookgate's cache of what it has seen) of one source. */
+export interface DedupeSourceStats {
+  /** Keys whose window is open: a repeat of one is a duplicate. */
+  readonly held: number;
+  /** Open keys whose window closes within the `soonMs` asked for. */
+  readonly expiringSoon: number;
+  /** Keys past their window, kept until a sweep removes them or a new event takes them over. */
+  readonly expired: number;
+}
+
+/** The store's connections right now (SQLite: the open handles, never waiting). */
+export interface ConnectionCounts {
+  readonly open: number;
+  readonly busy: number;
+  readonly waiting: number;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** Applies the numbered migrations not yet applied. Idempotent. */
@@ -218,6 +252,20 @@ export interface Store {
    * commits already wake its dispatcher: the listener never fires.
    */
   deliveryDueListen(params: DueListenParams): DueListener;
+  /**
+   * Queue depth of the named destinations by waiting state (each count stops at `limit`, so a
+   * huge backlog costs no more than `limit` index entries) and each one's oldest due delivery.
+   */
+  deliveryQueueStats(params: {
+    destinations: readonly string[];
+    limit: number;
+  }): Promise<QueueStats>;
+  /** Deliveries that went dead (their last update) at or after `since`, counted up to `limit`. */
+  deliveryDeadSince(params: { since: number; limit: number }): Promise<number>;
+  /** Dedupe keys per source: held, expiring within `soonMs`, expired and not yet swept. */
+  dedupeStats(params: { now: number; soonMs: number }): Promise<Record<string, DedupeSourceStats>>;
+  /** Connections in use, idle and waited for (for `database_connections_active`). */
+  connectionCounts(): ConnectionCounts;
   /** Throws when the store cannot serve (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

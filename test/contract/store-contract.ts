@@ -3,32 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newId } from '../../src/domain/ids.ts';
-import type { NewEvent, Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { makeEvent, t0 } from './make-event.ts';
+import { monitoringContract } from './monitoring-contract.ts';
 
-const t0 = Date.UTC(2026, 0, 1);
+export { makeEvent } from './make-event.ts';
+
 const day = 86_400_000;
-
-export function makeEvent(overrides: Partial<NewEvent> = {}): NewEvent {
-  const id = overrides.id ?? newId('evt');
-  return {
-    id,
-    source: 'stripe',
-    provider: 'stripe',
-    providerEventId: 'evt_provider_1',
-    eventType: 'invoice.paid',
-    dedupeKey: `id:${id}`,
-    dedupeUntil: t0 + 7 * day,
-    requestId: 'req-1',
-    clientIp: '127.0.0.1',
-    method: 'POST',
-    url: '/webhooks/stripe',
-    headers: { 'content-type': 'application/json', 'stripe-signature': '[redacted]' },
-    body: Buffer.from('{"id":"evt_provider_1"}'),
-    receivedAt: t0,
-    deliveries: [],
-    ...overrides,
-  };
-}
 
 /**
  * What every Store engine must do. Each engine's test file calls this with a factory that
@@ -749,5 +730,7 @@ export function storeContract(
       assert.equal(await store.eventCount({ source: 'list' }), 5);
       assert.ok((await store.eventCount({})) >= 5);
     });
+
+    monitoringContract(() => store);
   });
 }

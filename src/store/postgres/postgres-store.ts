@@ -6,6 +6,7 @@ import { readMigrations } from '../migrations.ts';
 import { recordAttempts } from './attempt-batch.ts';
 import { chunkByBodyBytes, insertEventBatch } from './batch-insert.ts';
 import { listenForDue } from './due-listener.ts';
+import { deadSince, dedupeStats, queueStats } from './stats-queries.ts';
 import {
   toAttempt,
   toDelivery,
@@ -24,11 +25,14 @@ import {
   type DeliveryFilter,
   type DeliveryState,
   type DeliveryView,
+  type ConnectionCounts,
+  type DedupeSourceStats,
   type DueListener,
   type DueListenParams,
   type InsertOutcome,
   type NewEvent,
   type PauseParams,
+  type QueueStats,
   type Store,
   type StoredEvent,
 } from '../store.ts';
@@ -72,7 +76,7 @@ const claimDueSql = `WITH claimed AS (
    RETURNING *)
  SELECT c.*, e.source, e.provider, e.provider_event_id, e.event_type, e.request_id,
    e.client_ip, e.method, e.url, e.headers, e.body, e.received_at, e.duplicate_count,
-   e.last_duplicate_at
+   e.last_duplicate_at, e.trace_context
  FROM claimed c JOIN events e ON e.id = c.event_id
  ORDER BY c.next_attempt_at, c.id`;
 
@@ -360,6 +364,29 @@ export class PostgresStore implements Store {
 
   deliveryDueListen(params: DueListenParams): DueListener {
     return listenForDue(this.connection, this.channel, params);
+  }
+
+  deliveryQueueStats(params: {
+    destinations: readonly string[];
+    limit: number;
+  }): Promise<QueueStats> {
+    return queueStats(this.pool, params.destinations, params.limit);
+  }
+
+  deliveryDeadSince(params: { since: number; limit: number }): Promise<number> {
+    return deadSince(this.pool, params.since, params.limit);
+  }
+
+  dedupeStats(params: { now: number; soonMs: number }): Promise<Record<string, DedupeSourceStats>> {
+    return dedupeStats(this.pool, params.now, params.soonMs);
+  }
+
+  /** Both pools (ingest and admin; claims and records); the wake-up listener is not counted. */
+  connectionCounts(): ConnectionCounts {
+    const pools = [this.pool, this.queuePool];
+    const sum = (f: (p: pg.Pool) => number) => pools.reduce((n, p) => n + f(p), 0);
+    const open = sum((p) => p.totalCount);
+    return { open, busy: open - sum((p) => p.idleCount), waiting: sum((p) => p.waitingCount) };
   }
 
   async ping(): Promise<void> {

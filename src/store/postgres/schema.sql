@@ -77,6 +77,7 @@ CREATE TABLE events (
   received_at       bigint  NOT NULL,
   duplicate_count   integer NOT NULL DEFAULT 0,
   last_duplicate_at bigint  NULL,
+  trace_context     text    NULL,
   CONSTRAINT events_pkey PRIMARY KEY (id)
 );
 

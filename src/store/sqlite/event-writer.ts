@@ -41,11 +41,12 @@ export class EventWriter {
         string,
         Buffer,
         number,
+        string | null,
       ]
     >(
       `INSERT INTO events (id, source, provider, provider_event_id, event_type, request_id,
-         client_ip, method, url, headers, body, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         client_ip, method, url, headers, body, received_at, trace_context)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertDelivery = db.prepare<[string, string, string, string, number, number, number]>(
       `INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at,
@@ -85,6 +86,7 @@ export class EventWriter {
       JSON.stringify(e.headers),
       e.body,
       e.receivedAt,
+      e.traceContext ?? null,
     );
     const at = e.receivedAt;
     for (const d of e.deliveries)

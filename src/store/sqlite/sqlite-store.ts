@@ -11,10 +11,13 @@ import {
   type DeliveryFilter,
   type DeliveryState,
   type DeliveryView,
+  type ConnectionCounts,
+  type DedupeSourceStats,
   type DueListener,
   type InsertOutcome,
   type PauseParams,
   type NewEvent,
+  type QueueStats,
   type Store,
   type StoredEvent,
 } from '../store.ts';
@@ -23,6 +26,7 @@ import { settle, toDelivery, toEvent, type DeliveryRow, type EventRow } from '..
 import { openSqlite } from './connection.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { EventWriter } from './event-writer.ts';
+import { StatsQueries } from './stats-queries.ts';
 
 const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -50,6 +54,7 @@ export class SqliteStore implements Store {
   private prepared: ReturnType<SqliteStore['prepare']> | undefined;
   private writer: EventWriter | undefined;
   private queueQueries: DeliveryQueue | undefined;
+  private statsQueries: StatsQueries | undefined;
   private readonly checkpointer: Checkpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
@@ -232,6 +237,34 @@ export class SqliteStore implements Store {
   /** One process owns the file and its commits wake its dispatcher directly: nothing to listen to. */
   deliveryDueListen(): DueListener {
     return { close: () => Promise.resolve() };
+  }
+
+  /** Prepared on first use: the tables exist only after migrate(). */
+  private get stats(): StatsQueries {
+    this.statsQueries ??= new StatsQueries(this.db);
+    return this.statsQueries;
+  }
+
+  deliveryQueueStats(params: {
+    destinations: readonly string[];
+    limit: number;
+  }): Promise<QueueStats> {
+    return settle(() => this.stats.queueStats(params.destinations, params.limit));
+  }
+
+  deliveryDeadSince(params: { since: number; limit: number }): Promise<number> {
+    return settle(() => this.stats.deadCount(params.since, params.limit));
+  }
+
+  dedupeStats(params: { now: number; soonMs: number }): Promise<Record<string, DedupeSourceStats>> {
+    return settle(() => this.stats.dedupeStats(params.now, params.soonMs));
+  }
+
+  /** The ingest and queue connections (one for ':memory:'), plus the checkpoint thread's. */
+  connectionCounts(): ConnectionCounts {
+    const queue = this.queueDb !== this.db && this.queueDb.open ? 1 : 0;
+    const open = (this.db.open ? 1 : 0) + queue + (this.checkpointer ? 1 : 0);
+    return { open, busy: 0, waiting: 0 };
   }
 
   ping(): Promise<void> {
