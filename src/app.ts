@@ -4,9 +4,14 @@ import { adminRoutes } from './admin/routes.ts';
 import type { Config } from './config/schema.ts';
 import type { Clock } from './domain/clock.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
+import { redactedUrl } from './destinations/connection-state.ts';
 import { Destinations } from './destinations/registry.ts';
 import { GroupCommit } from './domain/group-commit.ts';
+import { bearerAuth } from './admin/auth.ts';
 import { healthRoutes } from './ingress/health.ts';
+import { IngestTelemetry } from './ingress/ingest-telemetry.ts';
+import { metricsRoute } from './observe/metrics-route.ts';
+import { Observability } from './observe/observability.ts';
 import { errorHandler, notFoundHandler } from './ingress/replies.ts';
 import { requestIdFrom } from './ingress/request-id.ts';
 import { SourceRuntime } from './ingress/source-runtime.ts';
@@ -33,6 +38,8 @@ export interface HookgateApp {
   readonly destinations: Destinations;
   /** The connection for shared limits and breakers, when `redis.url` is set. */
   readonly redis: RedisConnection | undefined;
+  /** Telemetry and its subscribers: metrics, traces, the monitoring views. */
+  readonly observe: Observability;
   /** From now on, webhooks get 503 and readiness fails; requests already in flight continue. */
   stopAccepting(): void;
   /**
@@ -47,11 +54,28 @@ export function buildApp(deps: AppDeps): HookgateApp {
   const { config, store, clock, logger } = deps;
   let draining = false;
   let lastCommitError: Error | undefined;
+  const observe = new Observability({ config, store, clock, logger, version });
+  const { telemetry } = observe;
   // Clients live here, built from the frozen configuration, never inside it.
-  const destinations = new Destinations(config.destinations, { logger });
+  const destinations = new Destinations(config.destinations, {
+    logger,
+    onConnectionChange: (change) => telemetry.emit('connection.changed', change),
+  });
   // Connects in the background: a Redis that is down does not stop the gateway (local state).
-  const redis = config.redis.url
-    ? new RedisConnection({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger })
+  const redisUrl = config.redis.url;
+  const redis = redisUrl
+    ? new RedisConnection({
+        url: redisUrl,
+        keyPrefix: config.redis.keyPrefix,
+        logger,
+        onChange: (status, error) =>
+          telemetry.emit('connection.changed', {
+            kind: 'redis',
+            status,
+            target: redactedUrl(redisUrl),
+            error,
+          }),
+      })
     : undefined;
   const dispatcher = new Dispatcher({
     config,
@@ -59,21 +83,33 @@ export function buildApp(deps: AppDeps): HookgateApp {
     destinations,
     clock,
     logger,
+    telemetry,
     transforms: buildTransforms(config, orderTransforms),
     ...(redis ? { redis } : {}),
   });
 
   const commits = new GroupCommit<NewEvent, InsertOutcome>({
-    commit: (events) => store.eventInsertBatch({ events }),
+    commit: async (events) => {
+      const started = performance.now();
+      let error: Error | undefined;
+      try {
+        return await store.eventInsertBatch({ events });
+      } catch (err) {
+        error = err as Error;
+        throw err;
+      } finally {
+        const durationMs = performance.now() - started;
+        telemetry.emit('commit.finished', { size: events.length, durationMs, error });
+      }
+    },
     maxBatch: config.storage.maxBatch,
     // One commit at a time on both engines: requests arriving meanwhile make the next batch
     // bigger. On PostgreSQL two in flight measured no better (6.1k–6.8k vs 6.8k–7.1k req/s: more,
     // smaller statements).
     maxInFlight: 1,
-    onCommit: (size, error) => {
+    onCommit: (_size, error) => {
       lastCommitError = error;
-      if (error) logger.error({ err: error, size }, 'commit failed; answering 503 to its requests');
-      else dispatcher.wake();
+      if (!error) dispatcher.wake();
     },
   });
 
@@ -104,6 +140,15 @@ export function buildApp(deps: AppDeps): HookgateApp {
   });
   http.setErrorHandler(errorHandler);
   http.setNotFoundHandler(notFoundHandler);
+  const metrics = observe.startMetrics({
+    breakers: () => dispatcher.breakerSnapshots(),
+    connections: () => destinations.connections(),
+    ...(redis ? { redisUp: () => redis.mode === 'shared' } : {}),
+  });
+  observe.instrument(http);
+  if (metrics) void http.register(metricsRoute(config, metrics));
+  const adminToken = config.admin.token;
+  const adminEnabled = (config.admin.enabled ?? adminToken !== undefined) && adminToken;
 
   const isDraining = () => draining;
   void http.register(
@@ -115,15 +160,27 @@ export function buildApp(deps: AppDeps): HookgateApp {
       lastCommitError: () => lastCommitError,
       destinationConnections: () => destinations.connections(),
       ...(redis ? { redisCheck: () => redis.check() } : {}),
+      breakers: () => dispatcher.breakerSnapshots(),
+      criticalBreakers: config.monitoring.criticalBreakers,
+      queue: observe.queue,
+      ...(adminEnabled ? { adminAuth: bearerAuth(adminEnabled) } : {}),
     }),
   );
-  const adminToken = config.admin.token;
-  if ((config.admin.enabled ?? adminToken !== undefined) && adminToken !== undefined) {
-    void http.register(adminRoutes({ token: adminToken, store, dispatcher, destinations, clock }));
+  if (adminEnabled) {
+    void http.register(
+      adminRoutes({ token: adminEnabled, store, dispatcher, destinations, clock, observe, config }),
+    );
   }
   void http.register(
     webhookRoutes(
-      { sources, routes: new RouteTable(config), commits, clock, isDraining },
+      {
+        sources,
+        routes: new RouteTable(config),
+        commits,
+        clock,
+        isDraining,
+        telemetry: new IngestTelemetry(telemetry),
+      },
       largestBody,
     ),
   );
@@ -134,6 +191,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
     dispatcher,
     destinations,
     redis,
+    observe,
     stopAccepting() {
       draining = true;
     },
@@ -144,6 +202,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
       await dispatcher.stop(dispatchTimeoutMs);
       await destinations.close();
       await redis?.close();
+      await observe.close();
     },
   };
 }

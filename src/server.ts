@@ -4,6 +4,7 @@ import { startBanner } from './banner.ts';
 import type { LoadedConfig } from './config/load.ts';
 import { systemClock } from './domain/clock.ts';
 import { createLogger } from './log.ts';
+import { metricsServer } from './observe/metrics-route.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/store.ts';
 
@@ -13,6 +14,8 @@ export interface RunningServer {
   readonly app: HookgateApp;
   readonly store: Store;
   readonly url: string;
+  /** The separate `/metrics` listener's URL, when `metrics.port` is set. */
+  readonly metricsUrl: string | undefined;
   /** Graceful stop; resolves true when everything finished within the shutdown timeout. */
   stop(): Promise<boolean>;
 }
@@ -40,8 +43,22 @@ export async function startServer(
   await app.destinations.whenConnected(redisStartWaitMs);
   const address = await app.http.listen({ host: config.server.host, port: config.server.port });
   const port = Number(new URL(address).port);
+  // `/metrics` alone on a port of its own, for a scrape network that must not reach webhooks.
+  const scrape =
+    config.metrics.port !== undefined && app.observe.metrics
+      ? metricsServer(config, app.observe.metrics, logger)
+      : undefined;
+  let metricsUrl: string | undefined;
+  if (scrape) {
+    const at = await scrape.listen({
+      host: config.metrics.host ?? config.server.host,
+      port: config.metrics.port ?? 0,
+    });
+    metricsUrl = `http://127.0.0.1:${new URL(at).port}/metrics`;
+  }
   if (config.delivery.enabled) app.dispatcher.start();
   process.stdout.write(`${startBanner(loaded, config.server.host, port)}\n`);
+  if (metricsUrl) process.stdout.write(`metrics on ${metricsUrl}\n`);
 
   let stopping: Promise<boolean> | undefined;
   const stop = () => {
@@ -51,6 +68,7 @@ export async function startServer(
         timer = setTimeout(() => resolve(false), config.server.shutdownTimeout);
       });
       // Leave a fifth of the budget for closing the store after attempts in flight finish.
+      await scrape?.close();
       const drained = app.drain(Math.floor(config.server.shutdownTimeout * 0.8)).then(() => true);
       const clean = await Promise.race([drained, timedOut]);
       clearTimeout(timer);
@@ -68,5 +86,5 @@ export async function startServer(
     })();
     return stopping;
   };
-  return { app, store, url: `http://127.0.0.1:${port}`, stop };
+  return { app, store, url: `http://127.0.0.1:${port}`, metricsUrl, stop };
 }

@@ -13,13 +13,7 @@ export function destinationRoutes(app: FastifyInstance, deps: AdminDeps): void {
   };
 
   // With Redis these are the shared breakers: the same answer on every instance.
-  const breakers = async () => ({
-    breakers: await Promise.all(
-      [...dispatcher.destinations.values()].flatMap((d) =>
-        d.circuit ? [d.circuit.snapshot(clock.now())] : [],
-      ),
-    ),
-  });
+  const breakers = async () => ({ breakers: await dispatcher.breakerSnapshots() });
 
   const resetBreaker = async (name: string) => {
     const breaker = destination(name).circuit;
@@ -38,8 +32,8 @@ export function destinationRoutes(app: FastifyInstance, deps: AdminDeps): void {
         type: d.config.type,
         paused: paused.has(d.config.name),
         connection: destinations.get(d.config.name).connection() ?? null,
-        inFlight: d.inFlight,
-        counts: d.counts,
+        // Counted from the attempt events, not read from the dispatcher.
+        ...deps.observe.attempts.view(d.config.name),
         breaker: (await d.circuit?.snapshot(clock.now())) ?? null,
       })),
     );
@@ -51,13 +45,22 @@ export function destinationRoutes(app: FastifyInstance, deps: AdminDeps): void {
       `/admin/destinations/:name/${action}`,
       async (request, reply) => {
         const name = destination(request.params.name).config.name;
+        const reason = 'paused by operator';
         await store.destinationSetPaused({
           destination: name,
           paused: action === 'pause',
-          reason: action === 'pause' ? 'paused by operator' : null,
+          reason: action === 'pause' ? reason : null,
           now: clock.now(),
         });
-        if (action === 'resume') dispatcher.wake();
+        if (action === 'resume') {
+          deps.observe.telemetry.emit('destination.resumed', { destination: name });
+          dispatcher.wake();
+        } else
+          deps.observe.telemetry.emit('destination.paused', {
+            destination: name,
+            reason,
+            by: 'operator',
+          });
         return ok(reply, { destination: name, paused: action === 'pause' });
       },
     );

@@ -1,9 +1,11 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import type { Config } from '../config/schema.ts';
 import type { Clock } from '../domain/clock.ts';
 import { HookgateError } from '../domain/errors.ts';
 import type { Dispatcher } from '../delivery/dispatcher.ts';
 import type { Destinations } from '../destinations/registry.ts';
+import type { Observability } from '../observe/observability.ts';
 import { deliveryStates, type Store } from '../store/store.ts';
 
 /** What every admin resource's routes are built from. */
@@ -14,6 +16,9 @@ export interface AdminDeps {
   /** The destinations' clients (their connections). */
   readonly destinations: Destinations;
   readonly clock: Clock;
+  /** Telemetry and the views built from it (attempt counts, performance, activity, queue). */
+  readonly observe: Observability;
+  readonly config: Config;
 }
 
 /** A time in a query or body: ms since the epoch, or ISO 8601. */

@@ -4,6 +4,9 @@ import { deliveryRoutes } from './deliveries.ts';
 import { destinationRoutes } from './destinations.ts';
 import { eventRoutes } from './events.ts';
 import type { AdminDeps } from './http.ts';
+import { idempotencyRoutes } from './idempotency.ts';
+import { monitoringRoutes } from './monitoring.ts';
+import { sourceHealthRoutes } from './source-health.ts';
 
 export type { AdminDeps } from './http.ts';
 
@@ -17,5 +20,8 @@ export function adminRoutes(deps: AdminDeps) {
     eventRoutes(app, deps);
     deliveryRoutes(app, deps);
     destinationRoutes(app, deps);
+    monitoringRoutes(app, deps);
+    idempotencyRoutes(app, deps);
+    sourceHealthRoutes(app, deps);
   };
 }

@@ -114,6 +114,7 @@ function otelOverrides(tracing: Record<string, unknown>, env: Env): Record<strin
   const headers = env.OTEL_EXPORTER_OTLP_TRACES_HEADERS ?? env.OTEL_EXPORTER_OTLP_HEADERS;
   if (headers) out.headers = { ...(out.headers as object | undefined), ...otelHeaders(headers) };
   if (env.OTEL_SERVICE_NAME) out.serviceName = env.OTEL_SERVICE_NAME;
+  if (env.OTEL_BSP_SCHEDULE_DELAY) out.exportDelay = Number(env.OTEL_BSP_SCHEDULE_DELAY);
   const sampler = env.OTEL_TRACES_SAMPLER;
   if (sampler === 'always_on' || sampler === 'parentbased_always_on') out.sampleRatio = 1;
   else if (sampler === 'always_off' || sampler === 'parentbased_always_off') out.sampleRatio = 0;

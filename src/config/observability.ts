@@ -34,6 +34,8 @@ export const tracingSchema = z
     /** Fraction of new traces recorded; an attempt follows its event's decision. */
     sampleRatio: z.number().min(0).max(1).default(1),
     serviceName: z.string().min(1).default('hookgate'),
+    /** Finished spans are sent in batches at most this far apart (`OTEL_BSP_SCHEDULE_DELAY`). */
+    exportDelay: duration.prefault('5s'),
     /**
      * Continue a provider's `traceparent` (validated strictly; its sampled flag is ignored, our
      * own ratio decides). Off: every webhook starts a trace of its own.

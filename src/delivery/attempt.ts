@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.ts';
 import type { GroupCommit } from '../domain/group-commit.ts';
 import { idempotencyKey } from '../domain/idempotency.ts';
@@ -10,23 +9,28 @@ import {
   type Verdict,
 } from '../domain/outcome.ts';
 import type { Destinations } from '../destinations/registry.ts';
+import { telemetryNow, type Telemetry, type TraceCarrier } from '../observe/events.ts';
 import type {
   AttemptOutcome,
   AttemptRecordParams,
   ClaimedDelivery,
   Store,
 } from '../store/store.ts';
-import type { Capture, Transform } from '../transform/types.ts';
+import type { Capture, Transform, TransformResult } from '../transform/types.ts';
 import { captureFields } from './capture.ts';
 import type { DestinationRuntime } from './destination-runtime.ts';
-import { runTransform, unsentOutcome, type Unsent } from './transform-outcome.ts';
+import type { AttemptReport } from './attempt-report.ts';
+import { runTransform, unsentOutcome } from './transform-outcome.ts';
+
+export type { AttemptReport } from './attempt-report.ts';
 
 export interface AttemptDeps {
   /** This process's lease name: records are written only while it holds the lease. */
   readonly owner: string;
   readonly store: Store;
   readonly clock: Clock;
-  readonly logger: Logger;
+  /** Where the attempt says what happened (the logger, metrics and tracer listen). */
+  readonly telemetry: Telemetry;
   /** [0, 1) for retry jitter. */
   readonly random: () => number;
   /** Attempt records of the same moment share one transaction. */
@@ -38,26 +42,12 @@ export interface AttemptDeps {
   readonly captures?: ReadonlyMap<string, Capture> | undefined;
 }
 
-/** How one attempt went, from its start to its record: what observers of an attempt need. */
-export interface AttemptReport {
-  readonly claimed: ClaimedDelivery;
-  readonly destination: string;
-  /** This attempt's number for the delivery (1 for the first). */
-  readonly number: number;
-  readonly startedAt: number;
-  readonly durationMs: number;
-  /** What the destination said; undefined when the transform decided nothing is sent. */
-  readonly verdict: Verdict | undefined;
-  readonly outcome: AttemptOutcome;
-  /** False: the lease was lost and nothing was written (another worker owns the delivery). */
-  readonly recorded: boolean;
-}
-
 /**
  * One attempt of one claimed delivery, as a unit: transform → breaker → send → decide → ONE
- * record → log. The dispatcher decides when it runs (claims, slots); this decides what it comes
- * to. `freeSlot` is called as soon as the destination has answered, before the record commits
- * (the lease keeps the delivery from being claimed again until then).
+ * record → telemetry (logged, counted and traced by its subscribers). The dispatcher decides
+ * when it runs (claims, slots); this decides what it comes to. `freeSlot` is called as soon as
+ * the destination has answered, before the record commits (the lease keeps the delivery from
+ * being claimed again until then).
  */
 export class AttemptRunner {
   constructor(private readonly deps: AttemptDeps) {}
@@ -67,12 +57,42 @@ export class AttemptRunner {
     runtime: DestinationRuntime,
     freeSlot: () => void,
   ): Promise<AttemptReport> {
-    const { clock } = this.deps;
+    const { telemetry } = this.deps;
+    const { delivery, event } = claimed;
+    const config = runtime.config;
+    // The event's stored trace context: the tracer continues it (one trace per event).
+    const trace: TraceCarrier = { traceparent: event.traceContext ?? null };
+    const destination = config.name;
+    telemetry.emit('attempt.started', {
+      deliveryId: delivery.id,
+      eventId: event.id,
+      source: event.source,
+      destination,
+      destinationType: config.type,
+      number: delivery.attempts + 1,
+      at: telemetryNow(),
+      trace,
+    });
+    try {
+      return await this.attempt(claimed, runtime, freeSlot, trace);
+    } catch (error) {
+      telemetry.emit('attempt.errored', { deliveryId: delivery.id, destination, error, trace });
+      throw error;
+    }
+  }
+
+  private async attempt(
+    claimed: ClaimedDelivery,
+    runtime: DestinationRuntime,
+    freeSlot: () => void,
+    trace: TraceCarrier,
+  ): Promise<AttemptReport> {
+    const { clock, telemetry } = this.deps;
     const { delivery, event } = claimed;
     const config = runtime.config;
     const startedAt = clock.now();
     // The route's transform runs now, not at ingestion: a fixed one can be replayed.
-    const shaped = runTransform(this.deps.transforms?.get(delivery.route), event, startedAt);
+    const shaped = this.transform(claimed, config.name, startedAt, trace);
     let verdict: Verdict | undefined;
     let decision: Decision | undefined;
     let durationMs = 0;
@@ -83,6 +103,13 @@ export class AttemptRunner {
     } else {
       const payload = shaped?.kind === 'send' ? shaped : undefined;
       runtime.circuit?.onStart();
+      const sendAt = telemetryNow();
+      telemetry.emit('attempt.sending', {
+        destination: config.name,
+        destinationType: config.type,
+        at: sendAt,
+        trace,
+      });
       const started = performance.now();
       verdict = await this.deps.destinations.get(config.name).send(
         {
@@ -92,10 +119,18 @@ export class AttemptRunner {
           headers: payload?.headers ?? {},
           transformed: payload !== undefined,
           now: startedAt,
+          traceparent: trace.traceparent,
         },
         config.timeoutMs,
       );
       durationMs = Math.round(performance.now() - started);
+      telemetry.emit('attempt.sent', {
+        destination: config.name,
+        verdict,
+        startedAt: sendAt,
+        endedAt: telemetryNow(),
+        trace,
+      });
       await runtime.circuit?.onResult(clock.now(), countsAgainstDestination(verdict));
       freeSlot();
       decision = decideOutcome({
@@ -106,7 +141,6 @@ export class AttemptRunner {
         now: clock.now(),
         random: this.deps.random,
       });
-      runtime.count(decision);
       outcome = decidedOutcome(decision, startedAt, () => {
         const route = this.deps.captures?.get(delivery.route);
         const capture = payload?.capture ? { ...payload.capture, ...route } : route;
@@ -138,65 +172,54 @@ export class AttemptRunner {
       outcome,
       recorded,
     };
-    if (shaped !== undefined && verdict === undefined) this.logUnsent(report, shaped as Unsent);
-    else await this.logSent(report, decision);
+    if (recorded && decision?.state === 'dead' && decision.pauseDestination)
+      await this.pauseGone(config.name);
+    telemetry.emit('attempt.finished', {
+      report,
+      source: event.source,
+      at: telemetryNow(),
+      trace,
+    });
+    if (recorded && delivery.state !== outcome.state)
+      telemetry.emit('delivery.state', {
+        deliveryId: delivery.id,
+        destination: config.name,
+        from: delivery.state,
+        to: outcome.state,
+      });
     return report;
   }
 
-  private async logSent(report: AttemptReport, decision: Decision | undefined): Promise<void> {
-    const { logger, store, clock } = this.deps;
-    const { delivery, event } = report.claimed;
-    // Plain bindings, not logger.child(): a child logger per attempt costs even when nothing is logged.
-    const ids = { requestId: event.requestId, eventId: event.id, deliveryId: delivery.id };
-    if (!report.recorded) {
-      logger.warn(
-        ids,
-        'lease lost before the attempt was recorded; another worker owns this delivery now',
-      );
-      return;
-    }
-    const { outcome } = report;
-    const fields = {
-      ...ids,
-      destination: report.destination,
-      attempt: report.number,
-      status: report.verdict?.status ?? null,
-      durationMs: report.durationMs,
-    };
-    const error = outcome.lastError;
-    if (outcome.state === 'delivered') logger.info(fields, 'delivered');
-    else if (outcome.state === 'retry')
-      logger.warn(
-        { ...fields, error, nextAttemptAt: outcome.nextAttemptAt },
-        'attempt failed; will retry',
-      );
-    else {
-      logger.error({ ...fields, error, reason: outcome.deadReason }, 'delivery dead');
-      if (decision?.state === 'dead' && decision.pauseDestination) {
-        await store.destinationSetPaused({
-          destination: report.destination,
-          paused: true,
-          reason: '410 Gone',
-          now: clock.now(),
-        });
-        logger.warn(
-          { ...ids, destination: report.destination },
-          'destination paused: it answered 410 Gone',
-        );
-      }
-    }
+  private transform(
+    claimed: ClaimedDelivery,
+    destination: string,
+    now: number,
+    trace: TraceCarrier,
+  ): TransformResult | undefined {
+    const transform = this.deps.transforms?.get(claimed.delivery.route);
+    if (transform === undefined) return undefined;
+    const startedAt = telemetryNow();
+    const shaped = runTransform(transform, claimed.event, now);
+    this.deps.telemetry.emit('attempt.transformed', {
+      destination,
+      kind: shaped?.kind ?? 'none',
+      startedAt,
+      endedAt: telemetryNow(),
+      trace,
+    });
+    return shaped;
   }
 
-  /** A transform decided nothing is sent: say why (quarantine, skip, config, failure). */
-  private logUnsent(report: AttemptReport, shaped: Unsent): void {
-    if (!report.recorded) return;
-    const { delivery, event } = report.claimed;
-    const fields = { eventId: event.id, deliveryId: delivery.id, destination: report.destination };
-    const { logger } = this.deps;
-    if (shaped.kind === 'skip') logger.info(fields, 'transform skipped this destination');
-    else if (shaped.kind === 'quarantine')
-      logger.warn({ ...fields, reasons: shaped.reasons }, 'delivery quarantined');
-    else logger.error({ ...fields, error: report.outcome.lastError }, 'transform failed');
+  /** The destination answered 410 Gone: it says it no longer exists (Standard Webhooks). */
+  private async pauseGone(destination: string): Promise<void> {
+    const reason = '410 Gone';
+    await this.deps.store.destinationSetPaused({
+      destination,
+      paused: true,
+      reason,
+      now: this.deps.clock.now(),
+    });
+    this.deps.telemetry.emit('destination.paused', { destination, reason, by: 'destination' });
   }
 }
 

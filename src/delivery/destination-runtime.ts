@@ -6,7 +6,6 @@ import { createRateLimiter } from '../shared/rate-limiter.ts';
 import { SharedBreaker } from '../shared/shared-breaker.ts';
 import { LocalBreaker, type Breaker } from './breaker.ts';
 import { CircuitBreaker, type TransitionListener } from './circuit-breaker.ts';
-import type { Decision, ErrorClass } from '../domain/outcome.ts';
 
 /** An attempt may take the destination's timeout; this much more covers the rest of it. */
 export const attemptMarginMs = 5_000;
@@ -25,17 +24,6 @@ export interface Capacity {
  */
 export class DestinationRuntime {
   inFlight = 0;
-  /** Attempts by outcome and failed attempts by error class, since start (admin API). */
-  readonly counts = {
-    attempts: 0,
-    delivered: 0,
-    retry: 0,
-    dead: 0,
-    // The classes every destination can see, from 0; others ('client') appear once they occur.
-    errorClass: { validation: 0, temporary: 0, configuration: 0, unknown: 0 } as Partial<
-      Record<ErrorClass, number>
-    >,
-  };
   /** This process's own breaker: the whole story without Redis, the fallback with it. */
   readonly breaker: CircuitBreaker | undefined;
   /** The breaker the dispatcher and admin API use: shared through Redis when configured. */
@@ -134,14 +122,6 @@ export class DestinationRuntime {
   dropReady(): void {
     this.ready.length = 0;
     this.heldBytes = 0;
-  }
-
-  count(decision: Decision): void {
-    this.counts.attempts += 1;
-    this.counts[decision.state] += 1;
-    if (decision.state === 'delivered') return;
-    const classes = this.counts.errorClass;
-    classes[decision.errorClass] = (classes[decision.errorClass] ?? 0) + 1;
   }
 
   /** Takes rate tokens for attempts that were claimed (and gives back an unused probe). */

@@ -4,12 +4,13 @@ import type { Config } from '../config/schema.ts';
 import type { Clock } from '../domain/clock.ts';
 import { GroupCommit } from '../domain/group-commit.ts';
 import type { Destinations } from '../destinations/registry.ts';
+import type { Telemetry } from '../observe/events.ts';
 import type { AttemptRecordParams, ClaimedDelivery, DueListener, Store } from '../store/store.ts';
 import type { RedisConnection } from '../shared/redis-connection.ts';
 import type { Transform } from '../transform/types.ts';
 import { AttemptRunner } from './attempt.ts';
 import { routeCaptures } from './capture.ts';
-import type { TransitionListener } from './circuit-breaker.ts';
+import type { BreakerSnapshot, TransitionListener } from './circuit-breaker.ts';
 import { attemptMarginMs, DestinationRuntime } from './destination-runtime.ts';
 
 /** Bodies held claimed ahead per destination, at most (large bodies: claim as slots free up). */
@@ -22,6 +23,8 @@ export interface DispatcherDeps {
   readonly destinations: Destinations;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Attempts and breakers say what happened here (logged, counted, traced by subscribers). */
+  readonly telemetry: Telemetry;
   /** [0, 1) for retry jitter. */
   readonly random?: () => number;
   /** Set: rate limits and breakers are shared with the other instances through Redis. */
@@ -64,15 +67,12 @@ export class Dispatcher {
 
   constructor(private readonly deps: DispatcherDeps) {
     const onTransition: TransitionListener = (destination, from, to, why) =>
-      deps.logger[to === 'open' ? 'warn' : 'info'](
-        { destination, from, to, why },
-        'circuit breaker',
-      );
+      deps.telemetry.emit('breaker.changed', { destination, from, to, why });
     this.attempts = new AttemptRunner({
       owner: this.owner,
       store: deps.store,
       clock: deps.clock,
-      logger: deps.logger,
+      telemetry: deps.telemetry,
       random: deps.random ?? Math.random,
       // Attempt records of the same moment share one transaction.
       records: new GroupCommit<AttemptRecordParams, boolean>({
@@ -133,6 +133,14 @@ export class Dispatcher {
     }
   }
 
+  /** Each destination's breaker as it stands (shared through Redis when configured): read-only. */
+  breakerSnapshots(): Promise<BreakerSnapshot[]> {
+    const now = this.deps.clock.now();
+    return Promise.all(
+      [...this.destinations.values()].flatMap((d) => (d.circuit ? [d.circuit.snapshot(now)] : [])),
+    );
+  }
+
   /** Stop claiming, wait for in-flight attempts (up to `timeoutMs`), give back unfinished leases. */
   async stop(timeoutMs: number): Promise<void> {
     this.stopped = true;
@@ -169,6 +177,7 @@ export class Dispatcher {
         }
       } while (this.again && !this.stopped);
     } catch (err) {
+      this.deps.telemetry.emit('store.failed', { operation: 'claim', error: err });
       this.deps.logger.error({ err }, 'claiming deliveries failed; will retry at the next poll');
     }
   }
@@ -229,9 +238,10 @@ export class Dispatcher {
         destination.keepReady(claimed, leaseUntil);
         if (claimed.length > 0) this.startRound();
       })
-      .catch((err: unknown) =>
-        this.deps.logger.error({ err, destination: name }, 'claiming ahead failed'),
-      )
+      .catch((err: unknown) => {
+        this.deps.telemetry.emit('store.failed', { operation: 'claim', error: err });
+        this.deps.logger.error({ err, destination: name }, 'claiming ahead failed');
+      })
       .finally(() => this.aheadClaims.delete(name));
     this.aheadClaims.set(name, run);
   }
@@ -281,9 +291,10 @@ export class Dispatcher {
     const run = this.attempts
       .run(item, destination, freeSlot)
       .then(() => undefined)
-      .catch((err: unknown) =>
-        this.deps.logger.error({ err, deliveryId: item.delivery.id }, 'attempt failed to record'),
-      )
+      .catch((err: unknown) => {
+        this.deps.telemetry.emit('store.failed', { operation: 'record', error: err });
+        this.deps.logger.error({ err, deliveryId: item.delivery.id }, 'attempt failed to record');
+      })
       .finally(() => {
         freeSlot();
         this.running.delete(run);

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ConnectionCheck } from './destination.ts';
+import type { ConnectionChange, ConnectionCheck, DriverContext } from './destination.ts';
 
 /**
  * A broker connection's state as its client reports it, for /health, and the one log line per
@@ -11,10 +11,16 @@ export class ConnectionState {
   private wasConnected = false;
   private closing = false;
 
+  private readonly logger: Logger;
+  private readonly onChange: ((change: ConnectionChange) => void) | undefined;
+
   constructor(
-    private readonly logger: Logger,
+    context: DriverContext,
     private readonly what: { readonly type: string; readonly url: string },
-  ) {}
+  ) {
+    this.logger = context.logger;
+    this.onChange = context.onConnectionChange;
+  }
 
   get connected(): boolean {
     return this.status === 'connected';
@@ -29,6 +35,7 @@ export class ConnectionState {
       this.wasConnected ? 'broker connection is back' : 'broker connected',
     );
     this.wasConnected = true;
+    this.onChange?.({ kind: this.what.type, status: 'connected', target: this.what.url });
   }
 
   down(error?: string): void {
@@ -39,6 +46,12 @@ export class ConnectionState {
       { ...this.what, error: this.lastError ?? 'connection closed' },
       'broker connection lost; attempts fail as temporary and retry until it is back',
     );
+    this.onChange?.({
+      kind: this.what.type,
+      status: 'disconnected',
+      target: this.what.url,
+      error: this.lastError,
+    });
   }
 
   /** An error while not connected (a failed reconnect): kept for /health, not logged each time. */

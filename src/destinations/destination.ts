@@ -15,6 +15,11 @@ export interface OutboundMessage {
   readonly transformed: boolean;
   /** When the attempt started (ms since the epoch). */
   readonly now: number;
+  /**
+   * The W3C trace context of this send (tracing on), propagated as the `traceparent` header
+   * (HTTP, NATS, AMQP) or in the envelope (Redis has no headers).
+   */
+  readonly traceparent?: string | null | undefined;
 }
 
 /** A broker destination's connection, for /health and the admin API. */
@@ -40,8 +45,19 @@ export interface Destination {
   connection(): ConnectionCheck | undefined;
 }
 
+/** A client's connection came up or went down (for telemetry; the client logs it itself). */
+export interface ConnectionChange {
+  /** The destination type (`redis`, `nats`, `rabbitmq`). */
+  readonly kind: string;
+  readonly status: 'connected' | 'disconnected';
+  /** The URL without its password. */
+  readonly target: string;
+  readonly error?: string | undefined;
+}
+
 export interface DriverContext {
   readonly logger: Logger;
+  readonly onConnectionChange?: ((change: ConnectionChange) => void) | undefined;
 }
 
 /**

@@ -8,7 +8,10 @@ import { addHeaders, headerValue } from './header-value.ts';
  * The route's transform output, when it has one, is the body.
  *
  * {"id","idempotencyKey","source","provider","type","providerEventId","requestId","receivedAt",
- *  "contentType","bodyEncoding":"json"|"base64","body"}
+ *  "traceparent"?,"contentType","bodyEncoding":"json"|"base64","body"}
+ *
+ * `traceparent` (tracing on) is the send's W3C trace context, for consumers of Redis, which has
+ * no message headers (NATS and AMQP carry it as a header as well).
  */
 export function envelope(message: OutboundMessage): Buffer {
   const { event, body } = message;
@@ -23,6 +26,7 @@ export function envelope(message: OutboundMessage): Buffer {
     providerEventId: event.providerEventId,
     requestId: event.requestId,
     receivedAt: new Date(event.receivedAt).toISOString(),
+    ...(message.traceparent ? { traceparent: message.traceparent } : {}),
     contentType,
   };
   const prefix = JSON.stringify(head).slice(0, -1);
@@ -69,6 +73,7 @@ export function messageHeaders(
     'idempotency-key': message.id,
   };
   if (event.eventType !== null) out['hookgate-event-type'] = headerValue(event.eventType);
+  if (message.traceparent) out.traceparent = message.traceparent;
   const invalid = addHeaders(out, fixed) ?? addHeaders(out, message.headers);
   return invalid === undefined ? out : { invalid };
 }

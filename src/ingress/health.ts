@@ -1,5 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { BreakerSnapshot } from '../delivery/circuit-breaker.ts';
 import type { ConnectionCheck } from '../destinations/destination.ts';
+import type { QueueView } from '../observe/queue-view.ts';
 import type { RedisCheck } from '../shared/redis-connection.ts';
 import type { Store } from '../store/store.ts';
 
@@ -14,6 +16,14 @@ export interface HealthDeps {
   readonly redisCheck?: () => Promise<RedisCheck>;
   /** Each broker destination's connection (HTTP destinations hold none). */
   readonly destinationConnections?: () => Record<string, ConnectionCheck>;
+  /** Every destination's breaker (shared through Redis when configured). */
+  readonly breakers?: () => Promise<readonly BreakerSnapshot[]>;
+  /** Readiness fails while one of these destinations' breakers is open. */
+  readonly criticalBreakers?: readonly string[];
+  /** The queue as the store holds it (depth, oldest due, dead letters of the last hour). */
+  readonly queue?: QueueView;
+  /** Guards the detailed routes (the admin token); none: they are not served. */
+  readonly adminAuth?: onRequestHookHandler;
 }
 
 type Check = { status: 'ok' } | { status: 'failing'; error: string };
@@ -53,18 +63,44 @@ function overallStatus(
   return redis?.status === 'failing' || brokerDown ? 'degraded' : 'ok';
 }
 
-/** `/health` for people and dashboards; `/health/live` and `/health/ready` for orchestrators. */
+/** The configured critical destinations whose breaker is open now. */
+async function openCriticalBreakers(deps: HealthDeps): Promise<string[]> {
+  const critical = new Set(deps.criticalBreakers ?? []);
+  if (critical.size === 0 || deps.breakers === undefined) return [];
+  return (await deps.breakers())
+    .filter((b) => critical.has(b.destination) && b.state === 'open')
+    .map((b) => b.destination);
+}
+
+/**
+ * `/health` for people and dashboards; `/health/live` and `/health/ready` for orchestrators
+ * (seed 004's `/monitoring/health/live|ready` are aliases); `/health/detailed` (seed 003) and
+ * `/monitoring/health/deep` (seed 004) behind the admin token.
+ */
 export function healthRoutes(deps: HealthDeps) {
   return function register(app: FastifyInstance): void {
-    app.get('/health/live', async () => ({ status: 'ok' }));
+    for (const path of ['/health/live', '/monitoring/health/live'])
+      app.get(path, async () => ({ status: 'ok' }));
 
-    app.get('/health/ready', async (_request, reply) => {
-      const db = await databaseCheck(deps);
-      const ready = !deps.isDraining() && db.status === 'ok';
-      return reply
-        .code(ready ? 200 : 503)
-        .send({ status: ready ? 'ok' : deps.isDraining() ? 'draining' : 'unavailable' });
-    });
+    for (const path of ['/health/ready', '/monitoring/health/ready'])
+      app.get(path, async (_request, reply) => {
+        const db = await databaseCheck(deps);
+        const openBreakers = await openCriticalBreakers(deps);
+        const ready = !deps.isDraining() && db.status === 'ok' && openBreakers.length === 0;
+        const status = ready ? 'ok' : deps.isDraining() ? 'draining' : 'unavailable';
+        return reply
+          .code(ready ? 200 : 503)
+          .send(openBreakers.length > 0 ? { status, openBreakers } : { status });
+      });
+
+    if (deps.adminAuth !== undefined)
+      for (const path of ['/health/detailed', '/monitoring/health/deep'])
+        app.get(path, { onRequest: deps.adminAuth }, async (_request, reply) => {
+          const report = await detailedHealth(deps);
+          return reply
+            .code(report.status === 'ok' || report.status === 'degraded' ? 200 : 503)
+            .send(report);
+        });
 
     app.get('/health', async (_request, reply) => {
       const database = await databaseCheck(deps);
@@ -89,5 +125,51 @@ export function healthRoutes(deps: HealthDeps) {
         },
       });
     });
+  };
+}
+
+/**
+ * Everything health depends on, in one answer: the store, Redis, each broker destination's
+ * connection, the breakers (open ones named), dead letters of the last hour, the oldest due
+ * delivery. `degraded`: serving, but something needs a look (Redis or a broker away, a breaker
+ * open); `unavailable`: the store cannot commit, or a critical breaker is open.
+ */
+export async function detailedHealth(deps: HealthDeps) {
+  const database = await databaseCheck(deps);
+  const redis = await deps.redisCheck?.();
+  const connections = deps.destinationConnections?.() ?? {};
+  const breakers = (await deps.breakers?.()) ?? [];
+  const open = breakers.filter((b) => b.state === 'open').map((b) => b.destination);
+  const halfOpen = breakers.filter((b) => b.state === 'half_open').map((b) => b.destination);
+  const critical = await openCriticalBreakers(deps);
+  let queue: Record<string, unknown> | { status: 'failing' };
+  try {
+    const [deadLastHour, lag] = await Promise.all([
+      deps.queue?.deadInLastHour(),
+      deps.queue?.lagSeconds(),
+    ]);
+    const [oldest] = Object.entries(lag ?? {}).sort((a, b) => b[1] - a[1]);
+    queue = {
+      deadLettersLastHour: deadLastHour ?? null,
+      oldestDue:
+        oldest && oldest[1] > 0 ? { destination: oldest[0], waitingSeconds: oldest[1] } : null,
+    };
+  } catch {
+    queue = { status: 'failing' };
+  }
+  const healthy = database.status === 'ok' && !deps.isDraining() && critical.length === 0;
+  let status = overallStatus(deps.isDraining(), healthy, redis, connections);
+  if (status === 'ok' && open.length > 0) status = 'degraded';
+  return {
+    status,
+    version: deps.version,
+    uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
+    checks: {
+      database,
+      ...(redis ? { redis } : {}),
+      destinations: connections,
+      breakers: { open, halfOpen, criticalOpen: critical },
+      queue,
+    },
   };
 }

@@ -7,7 +7,9 @@ import type { InsertOutcome, NewEvent } from '../store/store.ts';
 import { makeWebhookRequest } from '../verify/request.ts';
 import type { HandshakeReply, WebhookRequest } from '../verify/types.ts';
 import { verifyWebhook } from '../verify/verified.ts';
+import { telemetryNow } from '../observe/events.ts';
 import { dedupeKeyFor } from './dedupe-key.ts';
+import type { IngestTelemetry } from './ingest-telemetry.ts';
 import type { GroupCommit } from '../domain/group-commit.ts';
 import { redactHeaders } from './redact.ts';
 import { sendAccepted } from './replies.ts';
@@ -19,6 +21,8 @@ export interface IngressDeps {
   readonly commits: GroupCommit<NewEvent, InsertOutcome>;
   readonly clock: Clock;
   readonly isDraining: () => boolean;
+  /** Where ingest says what happened (metrics, traces and monitoring listen). */
+  readonly telemetry: IngestTelemetry;
 }
 
 /** The paths providers post to; the seeds' paths are aliases of the first. */
@@ -51,6 +55,7 @@ async function admit(
   deps: IngressDeps,
   request: FastifyRequest<{ Params: { source: string } }>,
 ): Promise<void> {
+  deps.telemetry.received(request, deps.sources.get(request.params.source));
   if (deps.isDraining())
     throw new HookgateError('UNAVAILABLE', {
       message: 'The gateway is shutting down; retry later.',
@@ -91,13 +96,18 @@ async function receive(
   if (request.method === 'GET' && (challengeHeader === undefined || !headers[challengeHeader]))
     throw new HookgateError('METHOD_NOT_ALLOWED');
   const now = deps.clock.now();
-  const verified = await verifyWebhook(source.verify, webhook, now, (reason) =>
-    request.log.warn({ source: source.name, reason }, 'signature rejected'),
+  const trace = request.hookgateIngest?.trace ?? { traceparent: null };
+  const verified = await deps.telemetry.step('webhook.verified', source.name, trace, () =>
+    verifyWebhook(source.verify, webhook, now, (reason) =>
+      request.log.warn({ source: source.name, reason }, 'signature rejected'),
+    ),
   );
 
   const { handshake } = verified;
   // A handshake is kept (for the record) but never deduplicated or delivered.
+  const dedupeStarted = telemetryNow();
   const dedupeKey = handshake ? null : dedupeKeyFor(source.config.dedupe.key, verified);
+  deps.telemetry.deduped(source.name, trace, dedupeStarted, dedupeKey !== null);
   const deliveries = handshake
     ? []
     : deps.routes.deliveriesFor(source.name, {
@@ -127,13 +137,20 @@ async function receive(
     body,
     receivedAt: now,
     deliveries,
+    traceContext: trace.traceparent,
   };
   let outcome: InsertOutcome;
   try {
-    outcome = await deps.commits.submit(event);
+    outcome = await deps.telemetry.step('webhook.committed', source.name, trace, () =>
+      deps.commits.submit(event),
+    );
   } catch (err) {
     throw new HookgateError('UNAVAILABLE', { cause: err });
   }
+  deps.telemetry.accepted(request, reply, source, outcome, {
+    handshake: handshake !== undefined,
+    deliveries: deliveries.length,
+  });
   if (handshake) {
     request.log.info({ source: source.name, eventId: outcome.eventId }, 'handshake answered');
     return reply
@@ -201,6 +218,7 @@ export function webhookRoutes(deps: IngressDeps, bodyLimit: number) {
       done(null, payload),
     );
     app.decorateRequest('hookgateSource', null);
+    deps.telemetry.register(app);
     type Req = FastifyRequest<{ Params: { source: string; '*'?: string } }>;
     const options = {
       bodyLimit,

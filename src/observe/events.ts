@@ -7,7 +7,7 @@
  * a listener that throws (or rejects) is reported and never reaches the emitter: a broken
  * subscriber cannot fail a webhook or an attempt.
  */
-import type { AttemptReport } from '../delivery/attempt.ts';
+import type { AttemptReport } from '../delivery/attempt-report.ts';
 import type { BreakerState } from '../delivery/circuit-breaker.ts';
 import type { DeliveryState } from '../domain/delivery-state.ts';
 import type { ErrorCode } from '../domain/errors.ts';
@@ -157,7 +157,12 @@ export interface TelemetryEvents {
     readonly to: BreakerState;
     readonly why: string;
   };
-  'destination.paused': { readonly destination: string; readonly reason: string };
+  /** `by`: an operator (admin API), or the destination itself (it answered 410 Gone). */
+  'destination.paused': {
+    readonly destination: string;
+    readonly reason: string;
+    readonly by: 'operator' | 'destination';
+  };
   'destination.resumed': { readonly destination: string };
   /** Redis (shared state) or a broker destination's client connected or lost its connection. */
   'connection.changed': {

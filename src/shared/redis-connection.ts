@@ -14,6 +14,8 @@ export interface RedisConnectionOptions {
   readonly url: string;
   readonly keyPrefix: string;
   readonly logger: Logger;
+  /** Connected or lost (for telemetry; the connection logs it itself). */
+  readonly onChange?: ((status: 'connected' | 'disconnected', error?: string) => void) | undefined;
 }
 
 /** A command that takes longer than this fails, and the caller falls back to local state. */
@@ -32,6 +34,7 @@ const maxReconnectDelayMs = 2000;
 export class RedisConnection {
   readonly client: Redis;
   private readonly logger: Logger;
+  private readonly onChange: RedisConnectionOptions['onChange'];
   /** Whether "unavailable" was logged and "back" was not yet. */
   private lost = false;
   private connectedOnce = false;
@@ -40,6 +43,7 @@ export class RedisConnection {
 
   constructor(options: RedisConnectionOptions) {
     this.logger = options.logger;
+    this.onChange = options.onChange;
     this.client = new Redis(options.url, {
       keyPrefix: options.keyPrefix,
       enableOfflineQueue: false,
@@ -116,6 +120,7 @@ export class RedisConnection {
     this.lost = false;
     this.connectedOnce = true;
     this.lastError = undefined;
+    this.onChange?.('connected');
   }
 
   private onDown(): void {
@@ -125,5 +130,6 @@ export class RedisConnection {
       { error: this.lastError ?? 'connection closed' },
       'redis unavailable: using local rate limits and circuit breakers until it is back',
     );
+    this.onChange?.('disconnected', this.lastError);
   }
 }

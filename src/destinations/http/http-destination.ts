@@ -62,6 +62,8 @@ export class HttpDestination implements Destination {
       'webhook-timestamp': timestamp,
     };
     if (event.eventType) headers['x-hookgate-event-type'] = headerValue(event.eventType);
+    // Ours (validated when it came in, or made by our tracer): plain ASCII.
+    if (message.traceparent) headers.traceparent = message.traceparent;
     for (const name of forwarded) {
       const value = event.headers[name];
       if (value !== undefined) headers[name] = headerValue(value);

@@ -6,9 +6,8 @@ import {
   type PubAck,
 } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
-import type { Logger } from 'pino';
 import { ConnectionState, redactedUrl } from '../connection-state.ts';
-import type { ConnectionCheck } from '../destination.ts';
+import type { ConnectionCheck, DriverContext } from '../destination.ts';
 
 const connectTimeoutMs = 2000;
 const maxReconnectDelayMs = 2000;
@@ -33,9 +32,9 @@ export class JetStreamPublisher {
 
   constructor(
     private readonly url: string,
-    logger: Logger,
+    context: DriverContext,
   ) {
-    this.state = new ConnectionState(logger, { type: 'nats', url: redactedUrl(url) });
+    this.state = new ConnectionState(context, { type: 'nats', url: redactedUrl(url) });
     void this.open(1);
   }
 

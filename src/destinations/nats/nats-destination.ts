@@ -80,9 +80,9 @@ export class NatsDestination implements Destination {
 
 /** One connection per URL, shared by the destinations that name it. */
 export const natsKind: DestinationKind<NatsDestinationConfig> = {
-  driver: ({ logger }) =>
+  driver: (context) =>
     clientPerUrl(
-      (url) => new JetStreamPublisher(url, logger),
+      (url) => new JetStreamPublisher(url, context),
       (config: NatsDestinationConfig, client: JetStreamPublisher) =>
         new NatsDestination(config, client),
     ),

@@ -1,7 +1,6 @@
-import type { Logger } from 'pino';
 import { Connection, type Publisher } from 'rabbitmq-client';
 import { ConnectionState, redactedUrl } from '../connection-state.ts';
-import type { ConnectionCheck } from '../destination.ts';
+import type { ConnectionCheck, DriverContext } from '../destination.ts';
 
 /** Thrown when a publish is asked of a connection that is not up: a temporary failure. */
 export class NotConnectedError extends Error {
@@ -27,8 +26,8 @@ export class ConfirmedPublisher {
   /** messageIds the broker returned and whose confirmation has not come yet. */
   private readonly returned = new Map<string, string>();
 
-  constructor(url: string, logger: Logger) {
-    this.state = new ConnectionState(logger, { type: 'rabbitmq', url: redactedUrl(url) });
+  constructor(url: string, context: DriverContext) {
+    this.state = new ConnectionState(context, { type: 'rabbitmq', url: redactedUrl(url) });
     this.connection = new Connection({
       url,
       connectionName: 'hookgate',

@@ -66,9 +66,9 @@ export class RabbitmqDestination implements Destination {
 
 /** One connection per URL, shared by the destinations that name it. */
 export const rabbitmqKind: DestinationKind<RabbitmqDestinationConfig> = {
-  driver: ({ logger }) =>
+  driver: (context) =>
     clientPerUrl(
-      (url) => new ConfirmedPublisher(url, logger),
+      (url) => new ConfirmedPublisher(url, context),
       (config: RabbitmqDestinationConfig, client: ConfirmedPublisher) =>
         new RabbitmqDestination(config, client),
     ),

@@ -1,7 +1,6 @@
 import { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import { ConnectionState, redactedUrl } from '../connection-state.ts';
-import type { ConnectionCheck } from '../destination.ts';
+import type { ConnectionCheck, DriverContext } from '../destination.ts';
 
 const connectTimeoutMs = 2000;
 const maxReconnectDelayMs = 2000;
@@ -15,8 +14,8 @@ export class RedisPublisher {
   private readonly client: Redis;
   private readonly state: ConnectionState;
 
-  constructor(url: string, logger: Logger) {
-    this.state = new ConnectionState(logger, { type: 'redis', url: redactedUrl(url) });
+  constructor(url: string, context: DriverContext) {
+    this.state = new ConnectionState(context, { type: 'redis', url: redactedUrl(url) });
     this.client = new Redis(url, {
       enableOfflineQueue: false,
       connectTimeout: connectTimeoutMs,

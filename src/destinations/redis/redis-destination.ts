@@ -81,9 +81,9 @@ export class RedisDestination implements Destination {
 
 /** One connection per URL, shared by the destinations that name it. */
 export const redisKind: DestinationKind<RedisDestinationConfig> = {
-  driver: ({ logger }) =>
+  driver: (context) =>
     clientPerUrl(
-      (url) => new RedisPublisher(url, logger),
+      (url) => new RedisPublisher(url, context),
       (config: RedisDestinationConfig, client: RedisPublisher) =>
         new RedisDestination(config, client),
     ),
