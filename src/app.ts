@@ -10,7 +10,7 @@ import { GroupCommit } from './domain/group-commit.ts';
 import { bearerAuth } from './admin/auth.ts';
 import { healthRoutes } from './ingress/health.ts';
 import { IngestTelemetry } from './ingress/ingest-telemetry.ts';
-import { metricsRoute } from './observe/metrics-route.ts';
+import { metricsRoute } from './ingress/metrics-route.ts';
 import { Observability } from './observe/observability.ts';
 import { errorHandler, notFoundHandler } from './ingress/replies.ts';
 import { requestIdFrom } from './ingress/request-id.ts';

@@ -4,7 +4,7 @@ import { startBanner } from './banner.ts';
 import type { LoadedConfig } from './config/load.ts';
 import { systemClock } from './domain/clock.ts';
 import { createLogger } from './log.ts';
-import { metricsServer } from './observe/metrics-route.ts';
+import { metricsServer } from './ingress/metrics-route.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/store.ts';
 

@@ -9,7 +9,7 @@ import {
   type Verdict,
 } from '../domain/outcome.ts';
 import type { Destinations } from '../destinations/registry.ts';
-import { telemetryNow, type Telemetry, type TraceCarrier } from '../observe/events.ts';
+import { telemetryNow, type Telemetry, type TraceCarrier } from '../telemetry/events.ts';
 import type {
   AttemptOutcome,
   AttemptRecordParams,
@@ -19,10 +19,10 @@ import type {
 import type { Capture, Transform, TransformResult } from '../transform/types.ts';
 import { captureFields } from './capture.ts';
 import type { DestinationRuntime } from './destination-runtime.ts';
-import type { AttemptReport } from './attempt-report.ts';
+import type { AttemptReport } from '../telemetry/attempt-report.ts';
 import { runTransform, unsentOutcome } from './transform-outcome.ts';
 
-export type { AttemptReport } from './attempt-report.ts';
+export type { AttemptReport } from '../telemetry/attempt-report.ts';
 
 export interface AttemptDeps {
   /** This process's lease name: records are written only while it holds the lease. */

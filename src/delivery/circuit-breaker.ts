@@ -5,7 +5,9 @@
  * let through, and its result closes or re-opens the breaker. Only failures that say something
  * about the destination (timeouts, connection errors, 5xx, 429) count; a 400 is the payload's.
  */
-export type BreakerState = 'closed' | 'open' | 'half_open';
+import type { BreakerState } from '../domain/outcome.ts';
+
+export type { BreakerState } from '../domain/outcome.ts';
 
 export interface BreakerOptions {
   readonly failureThreshold: number;

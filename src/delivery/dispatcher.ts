@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.ts';
 import type { Clock } from '../domain/clock.ts';
 import { GroupCommit } from '../domain/group-commit.ts';
 import type { Destinations } from '../destinations/registry.ts';
-import type { Telemetry } from '../observe/events.ts';
+import type { Telemetry } from '../telemetry/events.ts';
 import type { AttemptRecordParams, ClaimedDelivery, DueListener, Store } from '../store/store.ts';
 import type { RedisConnection } from '../shared/redis-connection.ts';
 import type { Transform } from '../transform/types.ts';

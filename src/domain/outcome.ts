@@ -22,6 +22,9 @@ export type ErrorClass =
   | 'transform'
   | 'unknown';
 
+/** A destination's circuit breaker (src/delivery/circuit-breaker.ts). */
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
 /** Why a delivery is dead. */
 export type DeadReason = 'permanent' | 'gone' | 'exhausted' | 'configuration' | 'transform';
 

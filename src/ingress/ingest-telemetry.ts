@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HookgateError, type ErrorCode } from '../domain/errors.ts';
-import { telemetryNow, type Telemetry, type TraceCarrier } from '../observe/events.ts';
-import { traceFields } from '../observe/trace-context.ts';
+import { telemetryNow, type Telemetry, type TraceCarrier } from '../telemetry/events.ts';
+import { traceFields } from '../telemetry/trace-context.ts';
 import type { InsertOutcome } from '../store/store.ts';
 import type { SourceRuntime } from './source-runtime.ts';
 

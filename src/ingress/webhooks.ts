@@ -7,7 +7,7 @@ import type { InsertOutcome, NewEvent } from '../store/store.ts';
 import { makeWebhookRequest } from '../verify/request.ts';
 import type { HandshakeReply, WebhookRequest } from '../verify/types.ts';
 import { verifyWebhook } from '../verify/verified.ts';
-import { telemetryNow } from '../observe/events.ts';
+import { telemetryNow } from '../telemetry/events.ts';
 import { dedupeKeyFor } from './dedupe-key.ts';
 import type { IngestTelemetry } from './ingest-telemetry.ts';
 import type { GroupCommit } from '../domain/group-commit.ts';

@@ -1,5 +1,5 @@
 import type { ErrorClass } from '../domain/outcome.ts';
-import type { Telemetry } from './events.ts';
+import type { Telemetry } from '../telemetry/events.ts';
 
 /** One destination's attempts as this instance saw them since it started (admin API). */
 export interface AttemptCounts {

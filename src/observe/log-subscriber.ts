@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Telemetry, TelemetryEvents } from './events.ts';
-import { traceFields } from './trace-context.ts';
+import type { Telemetry, TelemetryEvents } from '../telemetry/events.ts';
+import { traceFields } from '../telemetry/trace-context.ts';
 
 type Finished = TelemetryEvents['attempt.finished'];
 

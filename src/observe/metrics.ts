@@ -10,7 +10,7 @@ import type { BreakerSnapshot, BreakerState } from '../delivery/circuit-breaker.
 import type { ConnectionCheck } from '../destinations/destination.ts';
 import type { Store } from '../store/store.ts';
 import { queueStates } from '../store/store.ts';
-import type { Telemetry } from './events.ts';
+import type { Telemetry } from '../telemetry/events.ts';
 import type { QueueView } from './queue-view.ts';
 
 /** A label for a request whose source is not configured: never the path's own text. */

@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Store } from '../store/store.ts';
 import { AttemptStats } from './attempt-stats.ts';
-import { Telemetry, type TelemetryName } from './events.ts';
+import { Telemetry, type TelemetryName } from '../telemetry/events.ts';
 import { subscribeLogs } from './log-subscriber.ts';
 import { Metrics, type ScrapeViews } from './metrics.ts';
 import { Performance } from './performance.ts';

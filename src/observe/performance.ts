@@ -1,5 +1,5 @@
-import type { Telemetry } from './events.ts';
-import { telemetryNow } from './events.ts';
+import type { Telemetry } from '../telemetry/events.ts';
+import { telemetryNow } from '../telemetry/events.ts';
 
 /** Latency and success over the recent window, for one source or destination. */
 export interface PerformanceStats {

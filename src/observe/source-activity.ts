@@ -1,4 +1,4 @@
-import type { Telemetry } from './events.ts';
+import type { Telemetry } from '../telemetry/events.ts';
 
 const minuteMs = 60_000;
 /** Minutes of history kept per source. */

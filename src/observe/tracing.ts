@@ -18,8 +18,8 @@ import {
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
 import type { TracingConfig } from '../config/observability.ts';
-import type { Telemetry, TraceCarrier } from './events.ts';
-import { parseTraceparent } from './trace-context.ts';
+import type { Telemetry, TraceCarrier } from '../telemetry/events.ts';
+import { parseTraceparent } from '../telemetry/trace-context.ts';
 
 /** The W3C header of a span context. */
 export function formatTraceparent(ctx: SpanContext): string {

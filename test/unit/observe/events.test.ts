@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Telemetry, type TelemetryName } from '../../../src/observe/events.ts';
-import { parseTraceparent } from '../../../src/observe/trace-context.ts';
+import { Telemetry, type TelemetryName } from '../../../src/telemetry/events.ts';
+import { parseTraceparent } from '../../../src/telemetry/trace-context.ts';
 
 const commit = { size: 3, durationMs: 1.5, error: undefined };
 

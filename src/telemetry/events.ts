@@ -7,8 +7,8 @@
  * a listener that throws (or rejects) is reported and never reaches the emitter: a broken
  * subscriber cannot fail a webhook or an attempt.
  */
-import type { AttemptReport } from '../delivery/attempt-report.ts';
-import type { BreakerState } from '../delivery/circuit-breaker.ts';
+import type { AttemptReport } from './attempt-report.ts';
+import type { BreakerState } from '../domain/outcome.ts';
 import type { DeliveryState } from '../domain/delivery-state.ts';
 import type { ErrorCode } from '../domain/errors.ts';
 import type { Verdict } from '../domain/outcome.ts';

@@ -7,9 +7,9 @@ import type { Logger } from 'pino';
 import { bearerMatcher } from '../admin/auth.ts';
 import type { Config } from '../config/schema.ts';
 import { HookgateError } from '../domain/errors.ts';
-import { IpAllowlist } from '../ingress/allowlist.ts';
-import { errorHandler, notFoundHandler } from '../ingress/replies.ts';
-import type { Metrics } from './metrics.ts';
+import { IpAllowlist } from './allowlist.ts';
+import { errorHandler, notFoundHandler } from './replies.ts';
+import type { Metrics } from '../observe/metrics.ts';
 
 /**
  * Who may scrape: a client address in `metrics.allowIps` (the address as `server.trustedProxies`
