@@ -264,7 +264,8 @@ describe('one trace per event across instances (PostgreSQL)', { skip: pgSkip }, 
     b.dispatcher.start();
     await eventually(async () => {
       await b.observe.tracing?.flush();
-      return otlpB.named('send')[0];
+      // The attempt span ends last (after its record).
+      return otlpB.named('delivery attempt')[0];
     }, 10_000);
     const attempt = only(otlpB.spans, 'delivery attempt', ingest.traceId);
     assert.equal(attempt.parentSpanId, ingest.spanId);
