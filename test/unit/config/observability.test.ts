@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, parseConfig } from '../../../src/config/load.ts';
+import { parseConfig, type ConfigError } from '../../../src/config/load.ts';
 import { tempDir } from '../../helpers/gateway.ts';
 
 const parse = (config: object, env: Record<string, string> = {}) =>
