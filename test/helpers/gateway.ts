@@ -38,16 +38,18 @@ export function engineSkipReason(engine: TestEngine): Promise<string | false> {
 
 /**
  * A gateway driven with inject() (nothing listens) on a real store: a SQLite file in a temp
- * folder, or a PostgreSQL schema of its own (dropped at close).
+ * folder, or a PostgreSQL schema of its own (dropped at close). `config` is an object, or the
+ * YAML text of a config file.
  */
 export async function startTestGateway(
-  config: object,
+  config: object | string,
   env: Record<string, string> = {},
   clock: Clock = new ManualClock(testNow),
   engine: TestEngine = 'sqlite',
 ): Promise<TestGateway> {
   const dir = tempDir();
-  const loaded = parseConfig(JSON.stringify(config), { file: 'test.yaml', env, dataDir: dir });
+  const text = typeof config === 'string' ? config : JSON.stringify(config);
+  const loaded = parseConfig(text, { file: 'test.yaml', env, dataDir: dir });
   const dbFile = join(dir, 'hookgate.db');
   const schema = engine === 'postgres' ? testSchema() : undefined;
   const store: Store = schema

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hmac } from '../../verify/hmac.ts';
 import { makeWebhookRequest } from '../../verify/request.ts';
+import { compileTemplate } from '../../verify/template.ts';
 import type { Simulator } from '../simulator.ts';
 import type { GenericHmacOptions } from './provider.ts';
 
@@ -37,7 +38,7 @@ export const genericHmacSimulator: Simulator = {
       headers,
       rawBody: body,
     });
-    const parts = o.signing.render(request, { timestamp, id }) ?? [body];
+    const parts = compileTemplate(o.template).render(request, { timestamp, id }) ?? [body];
     headers[o.header] = `${o.prefix}${hmac(o.algorithm, secret, parts).toString(o.encoding)}`;
     return { headers, body };
   },
