@@ -3,6 +3,7 @@ import { getProvider, providerNames } from '../providers/index.ts';
 import { standardWebhooksKey } from '../providers/standard-webhooks/provider.ts';
 import { cidr } from './cidr.ts';
 import { routeFilter } from './filter.ts';
+import { retrySchema } from './retry.ts';
 import { duration, size } from './units.ts';
 
 const name = z
@@ -10,9 +11,6 @@ const name = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'use 1-64 letters, digits, "-" or "_"');
 
 const secret = z.string().min(1, 'is empty (is the ${VAR} it refers to set?)');
-
-/** The seed's retry schedule: 1m, 5m, 15m, 30m, 1h, 2h, 6h, 12h, 24h. */
-const defaultRetrySchedule = ['1m', '5m', '15m', '30m', '1h', '2h', '6h', '12h', '24h'];
 
 const dedupeKey = z
   .string()
@@ -135,14 +133,7 @@ const destination = z.strictObject({
       message: 'must be whsec_<base64> (a Standard Webhooks secret)',
     })
     .optional(),
-  retry: z
-    .strictObject({
-      schedule: z.array(duration).min(1).prefault(defaultRetrySchedule),
-      maxAttempts: z.number().int().positive().default(10),
-      jitter: z.number().min(0).max(1).default(0.1),
-      retryableStatuses: z.array(z.number().int().min(400).max(499)).default([]),
-    })
-    .prefault({}),
+  retry: retrySchema,
 });
 
 /** Transforms Hookgate ships; any other value of `routes[].transform` is a module path. */
@@ -215,6 +206,14 @@ export const configSchema = z
     routes: z.array(route).default([]),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.sources.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sources'],
+        message:
+          'at least one source is required: without one the gateway receives nothing (see hookgate.example.yaml)',
+      });
+    }
     if (cfg.admin.enabled === true && cfg.admin.token === undefined) {
       ctx.addIssue({
         code: 'custom',
