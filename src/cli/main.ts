@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.ts';
 import { createLogger } from '../log.ts';
-import { startServer } from '../server.ts';
-import { openStore, StoreUrlError } from '../store/open.ts';
+import { openMigrated, StartError, startServer } from '../server.ts';
+import { displayStoreUrl, StoreUrlError } from '../store/open.ts';
 import { SendError, sendSimulated } from './send.ts';
 
 const usage = `usage: hookgate <command>
@@ -34,14 +34,10 @@ async function serve(): Promise<void> {
 }
 
 async function migrate(): Promise<void> {
-  const { config } = loadConfig();
-  const store = openStore(config.storage.url, {
-    busyTimeoutMs: config.storage.busyTimeout,
-    poolSize: config.storage.poolSize,
-  });
-  await store.migrate();
+  const loaded = loadConfig();
+  const store = await openMigrated(loaded, createLogger(loaded.config.logging.level));
   await store.close();
-  process.stdout.write(`migrations applied to ${config.storage.url}\n`);
+  process.stdout.write(`migrations applied to ${displayStoreUrl(loaded.config.storage.url)}\n`);
 }
 
 async function send(provider: string | undefined, values: Record<string, unknown>) {
@@ -90,7 +86,12 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof StoreUrlError || err instanceof SendError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof StoreUrlError ||
+    err instanceof SendError ||
+    err instanceof StartError
+  ) {
     process.stderr.write(`hookgate: ${err.message}\n`);
   } else {
     process.stderr.write(

@@ -28,6 +28,11 @@ export interface SignParams {
 }
 
 export interface Simulator {
+  /**
+   * Set for public-key schemes: what private key `hookgate send --key` must give (the source
+   * holds only the public half, so the simulator cannot sign without it).
+   */
+  readonly privateKey?: string;
   /** A realistic sample body of this platform (what `--file` replaces). */
   sample(): Buffer;
   sign(params: SignParams): SimulatedRequest;

@@ -26,6 +26,8 @@ const sampleInteraction = {
 
 /** Signs `<timestamp><body>` with Ed25519; the secret is the app's PRIVATE key, PEM. */
 export const discordSimulator: Simulator = {
+  privateKey:
+    "the PEM Ed25519 private key of the application whose public key is the source's secret",
   sample: () => Buffer.from(JSON.stringify(sampleInteraction), 'utf8'),
   sign({ body, secret, now }) {
     const timestamp = String(Math.floor(now / 1000));

@@ -47,6 +47,8 @@ const sampleEvent = {
  * the matching certificate there (from a CA in caCertificates); PayPal's own hosts cannot.
  */
 export const paypalSimulator: Simulator = {
+  privateKey:
+    'the PEM private key of the signing certificate that your certificate host serves (certHosts)',
   sample: () => Buffer.from(JSON.stringify(sampleEvent), 'utf8'),
   sign({ body, secret, now, options }) {
     const o = options as PayPalOptions; // already parsed by the provider's schema

@@ -30,6 +30,7 @@ const sampleEvents = [
  * P-256 over `<timestamp><body>`; the secret is the PRIVATE key, PEM.
  */
 export const sendgridSimulator: Simulator = {
+  privateKey: "the PEM P-256 private key whose public key is the source's secret",
   sample: () =>
     Buffer.from(JSON.stringify(sampleEvents).split('},{').join('},\r\n{') + '\r\n', 'utf8'),
   sign({ body, secret, now }) {
