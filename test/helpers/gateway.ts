@@ -9,6 +9,7 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { postgresSkipReason, postgresUrl, testSchema } from './postgres.ts';
+import { signedJsonHeaders } from './process.ts';
 
 export const testNow = Date.UTC(2026, 10, 23, 12, 0, 0);
 
@@ -75,4 +76,19 @@ export async function startTestGateway(
       await schema?.drop();
     },
   };
+}
+
+/** Posts a JSON body signed the generic-HMAC way to a source (through inject: nothing listens). */
+export function postSigned(
+  gw: TestGateway,
+  secret: string,
+  body: string,
+  path = '/webhooks/orders',
+) {
+  return gw.app.http.inject({
+    method: 'POST',
+    url: path,
+    payload: body,
+    headers: signedJsonHeaders(secret, body),
+  });
 }

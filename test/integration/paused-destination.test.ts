@@ -4,11 +4,11 @@ import { after, before, describe, it } from 'node:test';
 import { deliveryStates } from '../../src/domain/delivery-state.ts';
 import {
   engineSkipReason,
+  postSigned,
   startTestGateway,
   testEngines,
   type TestGateway,
 } from '../helpers/gateway.ts';
-import { signedJsonHeaders } from '../helpers/process.ts';
 import { Receiver } from '../helpers/receiver.ts';
 
 const secret = randomBytes(32).toString('hex');
@@ -49,12 +49,7 @@ for (const engine of testEngines) {
     it('stores a webhook received while its destination is paused as held; resume delivers it', async () => {
       assert.equal((await admin('POST', '/admin/destinations/backend/pause')).statusCode, 200);
       const body = JSON.stringify({ id: 'while-paused' });
-      const res = await gw.app.http.inject({
-        method: 'POST',
-        url: '/webhooks/orders',
-        payload: body,
-        headers: signedJsonHeaders(secret, body),
-      });
+      const res = await postSigned(gw, secret, body);
       assert.equal(res.statusCode, 200, res.body);
       gw.app.dispatcher.wake();
       await gw.app.dispatcher.idle();

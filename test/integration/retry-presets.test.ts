@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/domain/clock.ts';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
-import { signedJsonHeaders } from '../helpers/process.ts';
+import { postSigned, startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { Receiver } from '../helpers/receiver.ts';
 
 const secret = randomBytes(32).toString('hex');
@@ -51,12 +50,7 @@ describe('retry presets', () => {
 
   it('waits and gives up as the preset says; explicit keys override the preset', async () => {
     const body = JSON.stringify({ id: 'evt-preset' });
-    const res = await gw.app.http.inject({
-      method: 'POST',
-      url: '/webhooks/orders',
-      payload: body,
-      headers: signedJsonHeaders(secret, body),
-    });
+    const res = await postSigned(gw, secret, body);
     assert.equal(res.statusCode, 200, res.body);
     const eventId = (res.json() as { data: { eventId: string } }).data.eventId;
     gw.app.dispatcher.wake();
