@@ -157,8 +157,16 @@ export const configSchema = z
         trustedProxies: z.array(cidr).default([]),
         bodyLimit: size.prefault('1mb'),
         shutdownTimeout: duration.prefault('10s'),
+        /** Time to receive a request's line and headers; then 408. */
+        headersTimeout: duration.prefault('10s'),
+        /** Time to receive a whole request, body included (a trickled body); then 408. */
+        requestTimeout: duration.prefault('30s'),
       })
-      .prefault({}),
+      .prefault({})
+      .refine((s) => s.headersTimeout > 0 && s.requestTimeout >= s.headersTimeout, {
+        message: 'headersTimeout must be above 0 and at most requestTimeout',
+        path: ['headersTimeout'],
+      }),
     storage: z
       .strictObject({
         url: z.string().min(1).default('sqlite:./data/hookgate.db'),

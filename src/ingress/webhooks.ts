@@ -32,7 +32,26 @@ export const webhookPrefixes = [
 declare module 'fastify' {
   interface FastifyRequest {
     hookgateSource: SourceRuntime | null;
+    /** The Content-Type as received, kept aside while Fastify reads the body (see below). */
+    hookgateContentType: string | undefined;
   }
+}
+
+/**
+ * Every content type is accepted and the body kept as the exact bytes received. Fastify answers
+ * 415 by itself to a Content-Type it cannot parse (`foo`, `;;;;`) before any parser runs, so
+ * the header is set aside while the body is read (by the catch-all parser) and put back after.
+ */
+function setContentTypeAside(request: FastifyRequest): void {
+  const value = request.headers['content-type'];
+  if (value === undefined) return;
+  request.hookgateContentType = value;
+  delete request.headers['content-type'];
+}
+
+function putContentTypeBack(request: FastifyRequest): void {
+  if (request.hookgateContentType !== undefined)
+    request.headers['content-type'] = request.hookgateContentType;
 }
 
 /** Node joins repeated headers except set-cookie, which stays an array; make every value a string. */
@@ -201,10 +220,18 @@ export function webhookRoutes(deps: IngressDeps, bodyLimit: number) {
       done(null, payload),
     );
     app.decorateRequest('hookgateSource', null);
+    app.decorateRequest('hookgateContentType', undefined);
     type Req = FastifyRequest<{ Params: { source: string; '*'?: string } }>;
     const options = {
       bodyLimit,
-      onRequest: (request: Req) => admit(deps, request),
+      onRequest: (request: Req) => {
+        setContentTypeAside(request);
+        return admit(deps, request);
+      },
+      preValidation: (request: Req, _reply: FastifyReply, done: () => void) => {
+        putContentTypeBack(request);
+        done();
+      },
     };
     // PUT: some platforms send updates that way (Delivery Hero's order status updates).
     const method = ['POST', 'PUT', 'GET'];

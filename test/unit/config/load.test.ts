@@ -248,4 +248,17 @@ routes: [{ source: s, destination: d, filter: { eventType: 'invoice.*' } }]
       /^\(yaml\) line 4, column 5: Map keys must be unique\n {4}4 \| {5}provider: none$/,
     );
   });
+
+  it('bounds header and body time: server.headersTimeout at most server.requestTimeout', () => {
+    const { config } = parseConfig(oneSource, { file: 'x', env: {}, dataDir: tempDir() });
+    assert.equal(config.server.headersTimeout, 10_000);
+    assert.equal(config.server.requestTimeout, 30_000);
+    assert.deepEqual(problems(`server: { headersTimeout: 5s, requestTimeout: 1s }\n${oneSource}`), [
+      'server.headersTimeout: headersTimeout must be above 0 and at most requestTimeout',
+    ]);
+    assert.match(
+      problems(`server: { requestTimeout: soon }\n${oneSource}`)[0] ?? '',
+      /^server\.requestTimeout: not a duration/,
+    );
+  });
 });
