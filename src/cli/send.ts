@@ -16,6 +16,8 @@ export interface SendOptions {
   readonly secret?: string | undefined;
   /** PEM file of the private key, for public-key schemes (the source holds the public key). */
   readonly key?: string | undefined;
+  /** The event id to carry (to resend one event); default: a new one each send. */
+  readonly id?: string | undefined;
   readonly now?: number;
 }
 
@@ -53,7 +55,12 @@ export async function sendSimulated(loaded: LoadedConfig, o: SendOptions): Promi
     ? readArgument('--key', o.key, 'utf8')
     : (o.secret ?? source.secrets[0] ?? '');
   const base = (o.url ?? `http://127.0.0.1:${loaded.config.server.port}`).replace(/\/+$/, '');
-  const body = o.file ? readArgument('--file', o.file) : simulator.sample();
+  // Each send is a new event unless --id (or the --file's own id) makes it the same one again;
+  // a restaurant platform's order goes to a branch the source maps.
+  const branch = Object.keys(source.orders?.branches ?? {})[0];
+  const body = o.file
+    ? readArgument('--file', o.file)
+    : simulator.sample({ eventId: o.id, branch });
   const target = `${base}/webhooks/${source.name}`;
   let signed: SimulatedRequest;
   try {
@@ -63,6 +70,8 @@ export async function sendSimulated(loaded: LoadedConfig, o: SendOptions): Promi
       now: o.now ?? Date.now(),
       options: source.options,
       url: target,
+      eventId: o.id,
+      branch,
     });
   } catch (err) {
     throw new SendError(`cannot sign as ${o.provider}: ${errorText(err)}`, { cause: err });

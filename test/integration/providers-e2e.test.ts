@@ -88,40 +88,58 @@ describe('every provider, end to end', () => {
     );
   });
 
+  /** Signs the provider's sample (with `eventId`, if given) as the platform does and posts it. */
+  async function post(source: ProviderSource, eventId?: string): Promise<Sent> {
+    const simulator = simulators.get(source.source.provider);
+    assert.ok(simulator, source.source.provider);
+    const options = gw.loaded.config.sources.find((s) => s.name === source.source.name)?.options;
+    const target = `${base}/webhooks/${source.source.name}`;
+    const signed = simulator.sign({
+      body: simulator.sample({ eventId }),
+      secret: source.signingSecret,
+      now: Date.now(),
+      options,
+      url: target,
+      eventId,
+    });
+    const res = await request(`${target}${signed.pathSuffix ?? ''}`, {
+      method: (signed.method ?? 'POST') as 'POST',
+      headers: { ...signed.headers },
+      body: signed.body,
+    });
+    const text = await res.body.text();
+    assert.equal(res.statusCode, 200, `${source.source.provider}: ${text}`);
+    const answer = JSON.parse(text) as {
+      data?: { eventId?: string };
+      remoteResponse?: { remoteOrderId?: string };
+    };
+    // Talabat's dispatch is answered in Delivery Hero's own shape, with Hookgate's id.
+    const stored = answer.data?.eventId ?? answer.remoteResponse?.remoteOrderId;
+    assert.ok(stored, `${source.source.provider}: ${text}`);
+    return { headers: signed.headers, body: signed.body, eventId: stored };
+  }
+
   it('answers a correctly signed webhook of each provider 200 and stores it', async () => {
-    for (const { source, signingSecret } of sources) {
-      const simulator = simulators.get(source.provider);
-      assert.ok(simulator, source.provider);
-      const options = gw.loaded.config.sources.find((s) => s.name === source.name)?.options;
-      const target = `${base}/webhooks/${source.name}`;
-      const signed = simulator.sign({
-        body: simulator.sample(),
-        secret: signingSecret,
-        now: Date.now(),
-        options,
-        url: target,
-      });
-      const res = await request(`${target}${signed.pathSuffix ?? ''}`, {
-        method: (signed.method ?? 'POST') as 'POST',
-        headers: { ...signed.headers },
-        body: signed.body,
-      });
-      const text = await res.body.text();
-      assert.equal(res.statusCode, 200, `${source.provider}: ${text}`);
-      const answer = JSON.parse(text) as {
-        data?: { eventId?: string };
-        remoteResponse?: { remoteOrderId?: string };
-      };
-      // Talabat's dispatch is answered in Delivery Hero's own shape, with Hookgate's id.
-      const eventId = answer.data?.eventId ?? answer.remoteResponse?.remoteOrderId;
-      assert.ok(eventId, `${source.provider}: ${text}`);
-      const stored = await gw.store.eventGet({ id: eventId });
-      assert.ok(stored, source.provider);
-      assert.equal(stored.source, source.name);
-      assert.deepEqual(stored.body, signed.body, source.provider);
-      sent.set(source.provider, { headers: signed.headers, body: signed.body, eventId });
+    for (const source of sources) {
+      const posted = await post(source);
+      const stored = await gw.store.eventGet({ id: posted.eventId });
+      assert.ok(stored, source.source.provider);
+      assert.equal(stored.source, source.source.name);
+      assert.deepEqual(stored.body, posted.body, source.source.provider);
+      sent.set(source.source.provider, posted);
     }
     assert.equal(sent.size, 26);
+  });
+
+  it('makes each simulated webhook a new event, and one with the same event id the same event (every provider)', async () => {
+    for (const source of sources) {
+      const provider = source.source.provider;
+      const [a, b] = [await post(source), await post(source)];
+      assert.notEqual(a.eventId, b.eventId, `${provider}: two sends were one event`);
+      const id = `hookgate-${provider}-${randomBytes(4).toString('hex')}`;
+      const [c, d] = [await post(source, id), await post(source, id)];
+      assert.equal(c.eventId, d.eventId, `${provider}: the same id twice was two events`);
+    }
   });
 
   it("never stores nor shows a provider's signature or credential headers (GET /admin/events/:id)", async () => {
