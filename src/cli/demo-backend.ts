@@ -28,16 +28,34 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/**
+ * A value as it may reach a terminal: what a provider sent is hostile (an escape sequence, a
+ * newline forging a second line, NUL, a lone surrogate), so control characters are escaped as in
+ * JSON; other characters (Arabic, emoji) stay as they are.
+ */
+export function printable(value: unknown): string {
+  if (value === undefined || value === null) return '?';
+  const text = String(value);
+  // JSON.stringify escapes control characters and lone surrogates (as `\ud800`).
+  return JSON.stringify(text)
+    .slice(1, -1)
+    .replace(
+      /[\u007f-\u009f\u2028\u2029]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+}
+
 /** One line a person reads: what order arrived, for which branch, and what it costs. */
 export function describeOrder(envelope: Envelope): string {
   const order = envelope.transformedOrder ?? {};
-  const event = envelope.metadata?.eventId ?? '?';
+  const p = printable;
+  const event = p(envelope.metadata?.eventId);
   if (order.orderNumber === undefined) {
-    return `status ${order.provider ?? '?'} order ${order.externalOrderId ?? '?'} → ${order.status ?? '?'} (branch ${order.branchId ?? '?'}, event ${event})`;
+    return `status ${p(order.provider)} order ${p(order.externalOrderId)} → ${p(order.status)} (branch ${p(order.branchId)}, event ${event})`;
   }
-  const items = (order.items ?? []).map((i) => `${i.quantity} × ${i.name}`).join(', ');
-  const price = order.pricing ? `${order.pricing.total} ${order.pricing.currency}` : '?';
-  return `order ${order.orderNumber} (${order.provider ?? '?'}) for branch ${order.branchId ?? '?'}: ${items}; total ${price}; customer ${order.customerName ?? '?'} (event ${event})`;
+  const items = (order.items ?? []).map((i) => `${p(i.quantity)} × ${p(i.name)}`).join(', ');
+  const price = order.pricing ? `${p(order.pricing.total)} ${p(order.pricing.currency)}` : '?';
+  return `order ${p(order.orderNumber)} (${p(order.provider)}) for branch ${p(order.branchId)}: ${items}; total ${price}; customer ${p(order.customerName)} (event ${event})`;
 }
 
 /**
