@@ -98,10 +98,11 @@ export function buildApp(deps: AppDeps): HookgateApp {
     ...httpServerOptions(config.server, logger),
   });
   const inFlight = new InFlight();
+  inFlight.watch(http.server);
   // A callback hook, not an async one: it runs on every request, and has nothing to wait for.
   http.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    inFlight.track(reply.raw);
+    inFlight.arrived(reply.raw);
     done();
   });
   http.setErrorHandler(errorHandler);

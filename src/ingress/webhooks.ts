@@ -46,7 +46,8 @@ function setContentTypeAside(request: FastifyRequest): void {
   const value = request.headers['content-type'];
   if (value === undefined) return;
   request.hookgateContentType = value;
-  delete request.headers['content-type'];
+  // Undefined reads as absent to Fastify; assigning (not deleting) keeps the object's shape.
+  request.headers['content-type'] = undefined;
 }
 
 function putContentTypeBack(request: FastifyRequest): void {
@@ -90,6 +91,8 @@ async function receive(
   request: FastifyRequest<{ Params: { source: string; '*'?: string } }>,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
+  // The body is read: the Content-Type goes back (a hook of its own would cost every request).
+  putContentTypeBack(request);
   const source = request.hookgateSource;
   if (source === null) throw new HookgateError('UNKNOWN_SOURCE');
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -227,10 +230,6 @@ export function webhookRoutes(deps: IngressDeps, bodyLimit: number) {
       onRequest: (request: Req) => {
         setContentTypeAside(request);
         return admit(deps, request);
-      },
-      preValidation: (request: Req, _reply: FastifyReply, done: () => void) => {
-        putContentTypeBack(request);
-        done();
       },
     };
     // PUT: some platforms send updates that way (Delivery Hero's order status updates).
