@@ -12,6 +12,8 @@ import { healthRoutes } from './ingress/health.ts';
 import { IngestTelemetry } from './ingress/ingest-telemetry.ts';
 import { metricsRoute } from './ingress/metrics-route.ts';
 import { Observability } from './observe/observability.ts';
+import { httpServerOptions } from './ingress/http-server.ts';
+import { InFlight } from './ingress/in-flight.ts';
 import { errorHandler, notFoundHandler } from './ingress/replies.ts';
 import { requestIdFrom } from './ingress/request-id.ts';
 import { SourceRuntime } from './ingress/source-runtime.ts';
@@ -43,8 +45,9 @@ export interface HookgateApp {
   /** From now on, webhooks get 503 and readiness fails; requests already in flight continue. */
   stopAccepting(): void;
   /**
-   * Stop accepting, finish in-flight requests, flush the last commit, stop dispatching (waiting
-   * up to `dispatchTimeoutMs` for attempts in flight), close Redis. Does not close the store.
+   * Stop accepting (new requests get 503 and `Connection: close`, still listening), wait for the
+   * requests in flight, stop listening, flush the last commit, stop dispatching (waiting up to
+   * `dispatchTimeoutMs` for attempts in flight), close Redis. Does not close the store.
    */
   drain(dispatchTimeoutMs?: number): Promise<void>;
 }
@@ -132,10 +135,14 @@ export function buildApp(deps: AppDeps): HookgateApp {
     }),
     bodyLimit: config.server.bodyLimit,
     return503OnClosing: false,
+    ...httpServerOptions(config.server, logger),
   });
+  const inFlight = new InFlight();
+  inFlight.watch(http.server);
   // A callback hook, not an async one: it runs on every request, and has nothing to wait for.
   http.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    inFlight.arrived(reply.raw);
     done();
   });
   http.setErrorHandler(errorHandler);
@@ -197,6 +204,8 @@ export function buildApp(deps: AppDeps): HookgateApp {
     },
     async drain(dispatchTimeoutMs = config.server.shutdownTimeout) {
       draining = true;
+      // Still listening meanwhile: what arrives now is answered 503 and its connection closed.
+      await inFlight.drain();
       await http.close();
       await commits.flush();
       await dispatcher.stop(dispatchTimeoutMs);

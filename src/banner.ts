@@ -1,5 +1,6 @@
 import type { LoadedConfig } from './config/load.ts';
 import type { SourceConfig } from './config/schema.ts';
+import { displayStoreUrl } from './store/open.ts';
 
 function localUrl(host: string, port: number): string {
   const shown =
@@ -47,7 +48,7 @@ export function startBanner(loaded: LoadedConfig, host: string, port: number): s
   const url = localUrl(host, port);
   const { config } = loaded;
   const lines = [
-    `Hookgate listening on ${url} (config: ${loaded.file}, storage: ${config.storage.url})`,
+    `Hookgate listening on ${url} (config: ${loaded.file}, storage: ${displayStoreUrl(config.storage.url)})`,
     `Sources (${config.sources.length}):`,
     ...config.sources.map(
       (s) => `  ${s.name.padEnd(20)} ${s.provider.padEnd(18)} POST ${url}/webhooks/${s.name}`,

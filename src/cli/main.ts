@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.ts';
 import { createLogger } from '../log.ts';
-import { startServer } from '../server.ts';
-import { openStore, StoreUrlError } from '../store/open.ts';
+import { openMigrated, StartError, startServer } from '../server.ts';
+import { displayStoreUrl, StoreUrlError } from '../store/open.ts';
+import { errorCode, errorText } from '../domain/error-text.ts';
+import { startDemoBackend } from './demo-backend.ts';
 import { SendError, sendSimulated } from './send.ts';
 
 const usage = `usage: hookgate <command>
@@ -10,10 +12,14 @@ const usage = `usage: hookgate <command>
 commands:
   serve     run the gateway (default)
   migrate   apply database migrations and exit
-  send <provider> --source NAME [--file payload.json] [--url http://127.0.0.1:3002]
-            [--secret S] [--key private.pem]
+  send <provider> --source NAME [--file payload.json] [--id EVENT_ID]
+            [--url http://127.0.0.1:3002] [--secret S] [--key private.pem]
             sign a sample (or the file) exactly as the provider would and post it to a
-            running gateway, with the source's own secret and options
+            running gateway, with the source's own secret and options; each send is a new
+            event (a new id) unless --id or the file says otherwise
+  demo-backend [--port 3001]
+            a throwaway backend that prints every order the gateway delivers (the example
+            configuration's destination: http://127.0.0.1:3001/api/integration/orders)
 
 environment: HOOKGATE_CONFIG, PORT, HOST, DATABASE_URL, LOG_LEVEL, HOOKGATE_DATA_DIR`;
 
@@ -34,14 +40,10 @@ async function serve(): Promise<void> {
 }
 
 async function migrate(): Promise<void> {
-  const { config } = loadConfig();
-  const store = openStore(config.storage.url, {
-    busyTimeoutMs: config.storage.busyTimeout,
-    poolSize: config.storage.poolSize,
-  });
-  await store.migrate();
+  const loaded = loadConfig();
+  const store = await openMigrated(loaded, createLogger(loaded.config.logging.level));
   await store.close();
-  process.stdout.write(`migrations applied to ${config.storage.url}\n`);
+  process.stdout.write(`migrations applied to ${displayStoreUrl(loaded.config.storage.url)}\n`);
 }
 
 async function send(provider: string | undefined, values: Record<string, unknown>) {
@@ -59,9 +61,30 @@ async function send(provider: string | undefined, values: Record<string, unknown
     url: str('url'),
     secret: str('secret'),
     key: str('key'),
+    id: str('id'),
   });
   process.stdout.write(`${result.method} ${result.url} -> ${result.status}\n${result.body}\n`);
   if (result.status < 200 || result.status > 299) process.exitCode = 1;
+}
+
+async function demoBackend(port: string | undefined): Promise<void> {
+  const number = port === undefined ? 3001 : Number(port);
+  if (!Number.isInteger(number) || number < 0 || number > 65535) {
+    process.stderr.write(`hookgate demo-backend: --port must be a port number, not "${port}"\n`);
+    process.exitCode = 2;
+    return;
+  }
+  let url: string;
+  try {
+    ({ url } = await startDemoBackend(number));
+  } catch (err) {
+    throw new StartError(
+      `cannot listen on 127.0.0.1:${number}: ${errorCode(err) === 'EADDRINUSE' ? 'the port is in use (give another with --port)' : errorText(err)}`,
+    );
+  }
+  process.stdout.write(
+    `demo backend listening on ${url}: every order the gateway delivers is printed here (Ctrl-C stops it)\n`,
+  );
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -75,6 +98,8 @@ async function main(argv: readonly string[]): Promise<void> {
       url: { type: 'string' },
       secret: { type: 'string' },
       key: { type: 'string' },
+      id: { type: 'string' },
+      port: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -85,12 +110,18 @@ async function main(argv: readonly string[]): Promise<void> {
   if (command === 'serve') return serve();
   if (command === 'migrate') return migrate();
   if (command === 'send') return send(positionals[1], values);
+  if (command === 'demo-backend') return demoBackend(values.port);
   process.stderr.write(`unknown command: ${command}\n${usage}\n`);
   process.exitCode = 2;
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof StoreUrlError || err instanceof SendError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof StoreUrlError ||
+    err instanceof SendError ||
+    err instanceof StartError
+  ) {
     process.stderr.write(`hookgate: ${err.message}\n`);
   } else {
     process.stderr.write(

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
 import type { LoadedConfig } from '../config/load.ts';
+import { errorCode, errorText } from '../domain/error-text.ts';
+import type { SimulatedRequest } from '../providers/simulator.ts';
 import { simulators } from '../providers/simulators.ts';
 
 export interface SendOptions {
@@ -14,6 +16,8 @@ export interface SendOptions {
   readonly secret?: string | undefined;
   /** PEM file of the private key, for public-key schemes (the source holds the public key). */
   readonly key?: string | undefined;
+  /** The event id to carry (to resend one event); default: a new one each send. */
+  readonly id?: string | undefined;
   readonly now?: number;
 }
 
@@ -43,23 +47,59 @@ export async function sendSimulated(loaded: LoadedConfig, o: SendOptions): Promi
     throw new SendError(
       `source "${o.source}" uses provider "${source.provider}", not "${o.provider}"`,
     );
-  const secret = o.key ? readFileSync(o.key, 'utf8') : (o.secret ?? source.secrets[0] ?? '');
+  if (simulator.privateKey !== undefined && o.key === undefined)
+    throw new SendError(
+      `hookgate send ${o.provider} needs --key <file>: ${simulator.privateKey} (${o.provider} signs with a private key; the source holds only the public one)`,
+    );
+  const secret = o.key
+    ? readArgument('--key', o.key, 'utf8')
+    : (o.secret ?? source.secrets[0] ?? '');
   const base = (o.url ?? `http://127.0.0.1:${loaded.config.server.port}`).replace(/\/+$/, '');
-  const body = o.file ? readFileSync(o.file) : simulator.sample();
+  // Each send is a new event unless --id (or the --file's own id) makes it the same one again;
+  // a restaurant platform's order goes to a branch the source maps.
+  const branch = Object.keys(source.orders?.branches ?? {})[0];
+  const body = o.file
+    ? readArgument('--file', o.file)
+    : simulator.sample({ eventId: o.id, branch });
   const target = `${base}/webhooks/${source.name}`;
-  const signed = simulator.sign({
-    body,
-    secret,
-    now: o.now ?? Date.now(),
-    options: source.options,
-    url: target,
-  });
+  let signed: SimulatedRequest;
+  try {
+    signed = simulator.sign({
+      body,
+      secret,
+      now: o.now ?? Date.now(),
+      options: source.options,
+      url: target,
+      eventId: o.id,
+      branch,
+    });
+  } catch (err) {
+    throw new SendError(`cannot sign as ${o.provider}: ${errorText(err)}`, { cause: err });
+  }
   const url = `${target}${signed.pathSuffix ?? ''}`;
   const method = signed.method ?? 'POST';
-  const res = await request(url, {
-    method: method as 'POST',
-    headers: { ...signed.headers },
-    body: signed.body,
-  });
-  return { method, url, status: res.statusCode, body: await res.body.text() };
+  try {
+    const res = await request(url, {
+      method: method as 'POST',
+      headers: { ...signed.headers },
+      body: signed.body,
+    });
+    return { method, url, status: res.statusCode, body: await res.body.text() };
+  } catch (err) {
+    throw new SendError(
+      `no gateway answered at ${base} (${errorCode(err) ?? errorText(err)}): is it running? Start it with npm start, or give its address with --url`,
+      { cause: err },
+    );
+  }
+}
+
+/** A file named on the command line; a missing one is the operator's mistake, said plainly. */
+function readArgument(flag: string, file: string): Buffer;
+function readArgument(flag: string, file: string, encoding: 'utf8'): string;
+function readArgument(flag: string, file: string, encoding?: 'utf8'): Buffer | string {
+  try {
+    return encoding ? readFileSync(file, encoding) : readFileSync(file);
+  } catch (err) {
+    throw new SendError(`cannot read ${flag} ${file}: ${errorCode(err) ?? errorText(err)}`);
+  }
 }

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import { GeneratedSecrets } from './generated-secrets.ts';
 import { interpolate } from './interpolate.ts';
+import { formatIssues, formatPath } from './path.ts';
 import { configSchema, type Config } from './schema.ts';
+import { parseYamlText } from './yaml.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -41,54 +41,54 @@ function secretVariablesOf(doc: Record<string, unknown>): Map<string, string> {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** `sources[2].secrets` from ['sources', 2, 'secrets']. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
-}
-
-export function formatIssues(error: z.ZodError): string[] {
-  return error.issues.map((i) => `${formatPath(i.path) || '(root)'}: ${i.message}`);
-}
-
 export function resolveConfigFile(env: Env, cwd = '.'): string {
   if (env.HOOKGATE_CONFIG) return env.HOOKGATE_CONFIG;
   const own = `${cwd}/hookgate.yaml`;
   return existsSync(own) ? own : `${cwd}/hookgate.example.yaml`;
 }
 
+/** The variables that override a key of the file, by the key's path. */
+const overrides = [
+  ['PORT', 'server', 'port'],
+  ['HOST', 'server', 'host'],
+  ['DATABASE_URL', 'storage', 'url'],
+  ['REDIS_URL', 'redis', 'url'],
+  ['LOG_LEVEL', 'logging', 'level'],
+  ['ADMIN_TOKEN', 'admin', 'token'],
+  ['METRICS_PORT', 'metrics', 'port'],
+] as const;
+
 /**
  * Environment overrides win over the file: PORT, HOST, DATABASE_URL, REDIS_URL, LOG_LEVEL,
- * ADMIN_TOKEN, METRICS_PORT and the OTEL_* variables.
+ * ADMIN_TOKEN, METRICS_PORT, then the OTEL_* variables. Returns the paths they set, so a bad value is reported under the variable's name.
  */
-function applyOverrides(raw: Record<string, unknown>, env: Env): Record<string, unknown> {
-  const section = (key: string) => ({
-    ...((raw[key] as Record<string, unknown> | undefined) ?? {}),
-  });
-  const server = section('server');
-  const storage = section('storage');
-  const logging = section('logging');
-  const admin = section('admin');
-  const redis = section('redis');
-  if (env.PORT) server.port = Number(env.PORT);
-  if (env.HOST) server.host = env.HOST;
-  if (env.DATABASE_URL) storage.url = env.DATABASE_URL;
-  if (env.REDIS_URL) redis.url = env.REDIS_URL;
-  if (env.LOG_LEVEL) logging.level = env.LOG_LEVEL;
-  if (env.ADMIN_TOKEN) admin.token = env.ADMIN_TOKEN;
-  const metrics = section('metrics');
-  if (env.METRICS_PORT) metrics.port = Number(env.METRICS_PORT);
-  return {
-    ...raw,
-    server,
-    storage,
-    logging,
-    admin,
-    redis,
-    metrics,
-    tracing: otelOverrides(section('tracing'), env),
-  };
+function applyOverrides(
+  raw: Record<string, unknown>,
+  env: Env,
+): { doc: Record<string, unknown>; fromEnv: Map<string, string> } {
+  const doc: Record<string, unknown> = { ...raw };
+  const fromEnv = new Map<string, string>();
+  for (const [variable, section, key] of overrides) {
+    const value = env[variable];
+    if (!value) continue;
+    const current = doc[section];
+    const copy =
+      current !== null && typeof current === 'object' && !Array.isArray(current)
+        ? { ...(current as Record<string, unknown>) }
+        : {};
+    // A port is a number: anything else stays text, for the schema to refuse by its name.
+    copy[key] = variable.endsWith('PORT') && /^\d+$/.test(value) ? Number(value) : value;
+    doc[section] = copy;
+    fromEnv.set(`${section}.${key}`, variable);
+  }
+  const tracing = doc.tracing;
+  doc.tracing = otelOverrides(
+    tracing !== null && typeof tracing === 'object'
+      ? { ...(tracing as Record<string, unknown>) }
+      : {},
+    env,
+  );
+  return { doc, fromEnv };
 }
 
 /** `k=v,k2=v2` with URL-encoded values (the OTLP exporter's header format). */
@@ -124,11 +124,23 @@ function otelOverrides(tracing: Record<string, unknown>, env: Env): Record<strin
   return out;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+/**
+ * Freezes the configuration, which must be plain data (objects, arrays, text, numbers): a
+ * runtime object (a client, a cache, an agent) kept in it breaks the first time it changes its
+ * own state. Runtimes are built from the config (SourceRuntime, a provider's `runtime`).
+ */
+function deepFreeze<T>(value: T, path: readonly PropertyKey[] = []): T {
+  if (value === null || typeof value !== 'object') return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
+    const kind = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+    throw new Error(
+      `the configuration holds a runtime object (${kind}) at ${formatPath(path)}: build it from the config instead`,
+    );
   }
+  Object.freeze(value);
+  for (const [k, v] of Object.entries(value))
+    deepFreeze(v, [...path, Array.isArray(value) ? Number(k) : k]);
   return value;
 }
 
@@ -160,26 +172,36 @@ function resolveTransformPaths(config: Config, file: string): Config {
   return { ...config, routes, sources };
 }
 
+const emptyFileHint =
+  'it is empty: a gateway needs at least one source (copy hookgate.example.yaml; every key: docs/configuration.md)';
+
 /** Parses and validates a config document; throws ConfigError naming every bad path. */
 export function parseConfig(
   text: string,
   opts: { file: string; env: Env; dataDir: string },
 ): LoadedConfig {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text) ?? {};
-  } catch (err) {
-    throw new ConfigError(opts.file, [`(yaml): ${(err as Error).message}`]);
-  }
+  const parsedYaml = parseYamlText(text);
+  if (!parsedYaml.ok) throw new ConfigError(opts.file, parsedYaml.problems);
+  const doc = parsedYaml.value;
+  if (doc === null || doc === undefined)
+    throw new ConfigError(opts.file, [`(file): ${emptyFileHint}`]);
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new ConfigError(opts.file, ['(root): must be a mapping']);
   }
   const secrets = new GeneratedSecrets(opts.dataDir);
-  const interpolated = interpolate(doc, { env: opts.env, generate: (n) => secrets.get(n) });
-  const parsed = configSchema.safeParse(
-    applyOverrides(interpolated as Record<string, unknown>, opts.env),
+  const problems: string[] = [];
+  const interpolated = interpolate(
+    doc,
+    { env: opts.env, generate: (n) => secrets.get(n) },
+    problems,
   );
-  if (!parsed.success) throw new ConfigError(opts.file, formatIssues(parsed.error));
+  if (problems.length > 0) throw new ConfigError(opts.file, problems);
+  const { doc: overridden, fromEnv } = applyOverrides(
+    interpolated as Record<string, unknown>,
+    opts.env,
+  );
+  const parsed = configSchema.safeParse(overridden);
+  if (!parsed.success) throw new ConfigError(opts.file, formatIssues(parsed.error, fromEnv));
   const config = resolveTransformPaths(parsed.data, opts.file);
   return {
     config: deepFreeze(config),

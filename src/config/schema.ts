@@ -120,8 +120,16 @@ export const configSchema = z
         trustedProxies: z.array(cidr).default([]),
         bodyLimit: size.prefault('1mb'),
         shutdownTimeout: duration.prefault('10s'),
+        /** Time to receive a request's line and headers; then 408. */
+        headersTimeout: duration.prefault('10s'),
+        /** Time to receive a whole request, body included (a trickled body); then 408. */
+        requestTimeout: duration.prefault('30s'),
       })
-      .prefault({}),
+      .prefault({})
+      .refine((s) => s.headersTimeout > 0 && s.requestTimeout >= s.headersTimeout, {
+        message: 'headersTimeout must be above 0 and at most requestTimeout',
+        path: ['headersTimeout'],
+      }),
     storage: z
       .strictObject({
         url: z.string().min(1).default('sqlite:./data/hookgate.db'),
@@ -172,6 +180,14 @@ export const configSchema = z
     routes: z.array(route).default([]),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.sources.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sources'],
+        message:
+          'at least one source is required: without one the gateway receives nothing (see hookgate.example.yaml)',
+      });
+    }
     if (cfg.admin.enabled === true && cfg.admin.token === undefined) {
       ctx.addIssue({
         code: 'custom',

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { name } from '../config/name.ts';
+import { retrySchema } from '../config/retry.ts';
 import { duration } from '../config/units.ts';
-
-/** The seed's retry schedule: 1m, 5m, 15m, 30m, 1h, 2h, 6h, 12h, 24h. */
-const defaultRetrySchedule = ['1m', '5m', '15m', '30m', '1h', '2h', '6h', '12h', '24h'];
 
 /**
  * What every destination type has: its name, limits, breaker and retry schedule. A type's own
@@ -34,12 +32,5 @@ export const commonDestination = {
       minimumRequests: z.number().int().positive().default(20),
     })
     .prefault({}),
-  retry: z
-    .strictObject({
-      schedule: z.array(duration).min(1).prefault(defaultRetrySchedule),
-      maxAttempts: z.number().int().positive().default(10),
-      jitter: z.number().min(0).max(1).default(0.1),
-      retryableStatuses: z.array(z.number().int().min(400).max(499)).default([]),
-    })
-    .prefault({}),
+  retry: retrySchema,
 };

@@ -56,6 +56,23 @@ export const transitions = {
 
 export type DeliveryOperation = keyof typeof transitions;
 
+/**
+ * The state a delivery is created in when its event is stored: due at once, or, while its
+ * destination is paused, where `pause` puts what waits (resume makes it due with the rest).
+ */
+export const created = { due: 'pending', paused: transitions.pause.to } as const satisfies Record<
+  string,
+  DeliveryState
+>;
+
+/**
+ * The SQL expression for a new delivery's state, given an SQL condition that is true when its
+ * destination is paused. Only names from this table reach SQL this way.
+ */
+export function sqlCreatedState(destinationPaused: string): string {
+  return `CASE WHEN ${destinationPaused} THEN '${created.paused}' ELSE '${created.due}' END`;
+}
+
 export function canMove(operation: DeliveryOperation, from: DeliveryState): boolean {
   return (transitions[operation].from as readonly DeliveryState[]).includes(from);
 }

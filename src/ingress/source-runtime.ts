@@ -13,7 +13,7 @@ export type RateDecision =
 export class SourceRuntime {
   readonly verify: VerifySource;
   readonly bodyLimit: number;
-  /** Header names of this source that carry credentials beyond the usual ones (e.g. a custom signature header). */
+  /** Header names that carry this source's credentials, as its provider declares them. */
   readonly redactHeaders: readonly string[];
   private readonly allowlist: IpAllowlist | undefined;
   private readonly limiter: RateLimiterAbstract | undefined;
@@ -31,11 +31,11 @@ export class SourceRuntime {
       secrets: config.secrets,
       toleranceSeconds: config.toleranceSeconds,
       options: config.options,
+      runtime: provider.runtime?.(config.options),
       verificationChallenge: config.verificationChallenge,
     };
     this.bodyLimit = config.bodyLimit ?? serverBodyLimit;
-    const { header } = config.options as { header?: unknown };
-    this.redactHeaders = typeof header === 'string' ? [header.toLowerCase()] : [];
+    this.redactHeaders = provider.credentialHeaders(config.options);
     this.allowlist = config.allowIps && new IpAllowlist(config.allowIps);
     this.limiter =
       config.rateLimit &&

@@ -36,7 +36,27 @@ export const webhookPrefixes = [
 declare module 'fastify' {
   interface FastifyRequest {
     hookgateSource: SourceRuntime | null;
+    /** The Content-Type as received, kept aside while Fastify reads the body (see below). */
+    hookgateContentType: string | undefined;
   }
+}
+
+/**
+ * Every content type is accepted and the body kept as the exact bytes received. Fastify answers
+ * 415 by itself to a Content-Type it cannot parse (`foo`, `;;;;`) before any parser runs, so
+ * the header is set aside while the body is read (by the catch-all parser) and put back after.
+ */
+function setContentTypeAside(request: FastifyRequest): void {
+  const value = request.headers['content-type'];
+  if (value === undefined) return;
+  request.hookgateContentType = value;
+  // Undefined reads as absent to Fastify; assigning (not deleting) keeps the object's shape.
+  request.headers['content-type'] = undefined;
+}
+
+function putContentTypeBack(request: FastifyRequest): void {
+  if (request.hookgateContentType !== undefined)
+    request.headers['content-type'] = request.hookgateContentType;
 }
 
 /** Node joins repeated headers except set-cookie, which stays an array; make every value a string. */
@@ -76,6 +96,8 @@ async function receive(
   request: FastifyRequest<{ Params: { source: string; '*'?: string } }>,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
+  // The body is read: the Content-Type goes back (a hook of its own would cost every request).
+  putContentTypeBack(request);
   const source = request.hookgateSource;
   if (source === null) throw new HookgateError('UNKNOWN_SOURCE');
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -219,10 +241,14 @@ export function webhookRoutes(deps: IngressDeps, bodyLimit: number) {
     );
     app.decorateRequest('hookgateSource', null);
     deps.telemetry.register(app);
+    app.decorateRequest('hookgateContentType', undefined);
     type Req = FastifyRequest<{ Params: { source: string; '*'?: string } }>;
     const options = {
       bodyLimit,
-      onRequest: (request: Req) => admit(deps, request),
+      onRequest: (request: Req) => {
+        setContentTypeAside(request);
+        return admit(deps, request);
+      },
     };
     // PUT: some platforms send updates that way (Delivery Hero's order status updates).
     const method = ['POST', 'PUT', 'GET'];

@@ -12,7 +12,18 @@ export interface SimulatedRequest {
   readonly method?: string;
 }
 
-export interface SignParams {
+/** What a sample is made for. */
+export interface SampleParams {
+  /**
+   * The id the event carries where the platform puts its event id (`hookgate send --id`, else a
+   * new one each send): the gateway deduplicates by it. Absent: the simulator makes a new one.
+   */
+  readonly eventId?: string | undefined;
+  /** A merchant / vendor id the source maps in `orders.branches` (restaurant platforms). */
+  readonly branch?: string | undefined;
+}
+
+export interface SignParams extends SampleParams {
   readonly body: Buffer;
   /**
    * The secret as configured on the source. For public-key schemes (PayPal, SendGrid, Discord,
@@ -28,7 +39,12 @@ export interface SignParams {
 }
 
 export interface Simulator {
+  /**
+   * Set for public-key schemes: what private key `hookgate send --key` must give (the source
+   * holds only the public half, so the simulator cannot sign without it).
+   */
+  readonly privateKey?: string;
   /** A realistic sample body of this platform (what `--file` replaces). */
-  sample(): Buffer;
+  sample(params?: SampleParams): Buffer;
   sign(params: SignParams): SimulatedRequest;
 }

@@ -4,6 +4,18 @@ import type { Store } from './store.ts';
 
 export class StoreUrlError extends Error {}
 
+/** The storage URL as it may be printed: a password is replaced by `***`. */
+export function displayStoreUrl(url: string): string {
+  if (!/^postgres(ql)?:\/\//.test(url)) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
 /**
  * `sqlite:./data/hookgate.db` (relative to the working directory), `sqlite:/abs/path.db`,
  * `sqlite::memory:`, or `postgres://user@host:5432/db[?schema=name]` (pg pool of `poolSize`

@@ -20,7 +20,7 @@ export interface WebhookRequest {
   json(): unknown;
 }
 
-export interface VerifyContext<Options = unknown> {
+export interface VerifyContext<Options = unknown, Runtime = unknown> {
   /** Current time in milliseconds, from the injected Clock. */
   readonly now: number;
   /** All secrets of the source, newest first; any one may match (rotation). */
@@ -29,6 +29,8 @@ export interface VerifyContext<Options = unknown> {
   readonly toleranceSeconds: number;
   /** The source's provider-specific options, already validated by the provider's schema. */
   readonly options: Options;
+  /** What the provider built for this source from its options (`Provider.runtime`). */
+  readonly runtime: Runtime;
 }
 
 /** Why a verification failed: logged for operators, never answered to the sender. */
@@ -57,20 +59,35 @@ export interface Handshake {
   readonly reply: HandshakeReply;
 }
 
-export interface Provider<Options = unknown> {
+export interface Provider<Options = unknown, Runtime = unknown> {
   readonly name: string;
   /** Default timestamp tolerance in seconds (0 when the scheme has no timestamp). */
   readonly defaultToleranceSeconds: number;
   /** Whether the provider needs at least one secret (false only for `none`). */
   readonly requiresSecret: boolean;
-  /** Schema of the source's `options` for this provider; strict, with defaults. */
+  /**
+   * Schema of the source's `options` for this provider; strict, with defaults. Its output is
+   * plain data: it is frozen into the configuration (the loader refuses anything else).
+   */
   readonly optionsSchema: ZodType<Options>;
+  /**
+   * Builds, once per source at start, what verification keeps between requests (PayPal's
+   * certificate cache, a compiled signing template), from the validated options. Runtime
+   * objects live here, never in the frozen configuration.
+   */
+  runtime?(options: Options): Runtime;
+  /**
+   * The headers (lower-case) that carry this source's signature or credential: their values are
+   * never stored nor shown (`[redacted]`). Declared by each provider, since their names follow
+   * no pattern (`paypal-transmission-sig`, `x-shopify-hmac-sha256`).
+   */
+  credentialHeaders(options: Options): readonly string[];
   /**
    * I/O that verify needs, done first (PayPal: download and check the signing certificate,
    * cached). Throws only when the gateway cannot decide (certificate host down): that is a 503.
    */
-  prepare?(request: WebhookRequest, context: VerifyContext<Options>): Promise<void>;
-  verify(request: WebhookRequest, context: VerifyContext<Options>): VerifyResult;
+  prepare?(request: WebhookRequest, context: VerifyContext<Options, Runtime>): Promise<void>;
+  verify(request: WebhookRequest, context: VerifyContext<Options, Runtime>): VerifyResult;
   identify(request: WebhookRequest, options: Options): EventIdentity;
   /**
    * A platform's endpoint check (Slack `url_verification`, Zoom `endpoint.url_validation`,
@@ -78,7 +95,10 @@ export interface Provider<Options = unknown> {
    * an ordinary event. It is stored as an event of type `handshake`, never delivered, and
    * answered with `reply` (after verification when `signed`).
    */
-  handshake?(request: WebhookRequest, context: VerifyContext<Options>): Handshake | undefined;
+  handshake?(
+    request: WebhookRequest,
+    context: VerifyContext<Options, Runtime>,
+  ): Handshake | undefined;
   /**
    * The answer the platform expects once the event is stored, when it is more than a 200
    * (Delivery Hero's order dispatch wants `{"remoteResponse":{"remoteOrderId": …}}`). `eventId`

@@ -17,6 +17,8 @@ export interface VerifySource {
   readonly secrets: readonly string[];
   readonly toleranceSeconds: number;
   readonly options: unknown;
+  /** What the provider built from the options for this source (`Provider.runtime`). */
+  readonly runtime: unknown;
   /** Okta-style challenge echo, for any provider. */
   readonly verificationChallenge?: { readonly header: string; readonly field: string } | undefined;
 }
@@ -56,6 +58,7 @@ export async function verifyWebhook(
     secrets: source.secrets,
     toleranceSeconds: source.toleranceSeconds,
     options: source.options,
+    runtime: source.runtime,
   };
   const handshake = challengeEcho(source, request) ?? provider.handshake?.(request, context);
   if (handshake?.signed !== false) {

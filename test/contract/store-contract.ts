@@ -476,6 +476,40 @@ export function storeContract(
       assert.equal((await claim()).filter((c) => c.delivery.destination === 'p-dest').length, 1);
     });
 
+    it('stores a new delivery to a paused destination held, and makes it due on resume', async () => {
+      await store.destinationSetPaused({
+        destination: 'h-paused',
+        paused: true,
+        reason: 'maintenance',
+        now: t0,
+      });
+      const e = makeEvent({
+        source: 'held',
+        dedupeKey: null,
+        deliveries: [
+          { id: newId('dlv'), route: 'a', destination: 'h-paused' },
+          { id: newId('dlv'), route: 'b', destination: 'h-open' },
+        ],
+      });
+      await store.eventInsertBatch({ events: [e] });
+      const states = async () =>
+        Object.fromEntries(
+          (await store.deliveryListByEvent({ eventId: e.id })).map((d) => [d.destination, d.state]),
+        );
+      assert.deepEqual(await states(), { 'h-paused': 'held', 'h-open': 'pending' });
+      const claim = (destination: string, now: number) =>
+        store.deliveryClaimDue({ owner: 'w', destination, now, leaseUntil: now + 1, limit: 50 });
+      assert.equal((await claim('h-paused', t0)).length, 0);
+      await store.destinationSetPaused({
+        destination: 'h-paused',
+        paused: false,
+        reason: null,
+        now: t0 + 5,
+      });
+      assert.deepEqual(await states(), { 'h-paused': 'pending', 'h-open': 'pending' });
+      assert.equal((await claim('h-paused', t0 + 5)).length, 1);
+    });
+
     it('lists deliveries by state, source and destination, and requeues dead ones with a fresh budget', async () => {
       const events = [0, 1, 2].map((i) =>
         makeEvent({

@@ -9,6 +9,7 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { postgresSkipReason, postgresUrl, testSchema } from './postgres.ts';
+import { signedJsonHeaders } from './process.ts';
 
 export const testNow = Date.UTC(2026, 10, 23, 12, 0, 0);
 
@@ -38,16 +39,18 @@ export function engineSkipReason(engine: TestEngine): Promise<string | false> {
 
 /**
  * A gateway driven with inject() (nothing listens) on a real store: a SQLite file in a temp
- * folder, or a PostgreSQL schema of its own (dropped at close).
+ * folder, or a PostgreSQL schema of its own (dropped at close). `config` is an object, or the
+ * YAML text of a config file.
  */
 export async function startTestGateway(
-  config: object,
+  config: object | string,
   env: Record<string, string> = {},
   clock: Clock = new ManualClock(testNow),
   engine: TestEngine = 'sqlite',
 ): Promise<TestGateway> {
   const dir = tempDir();
-  const loaded = parseConfig(JSON.stringify(config), { file: 'test.yaml', env, dataDir: dir });
+  const text = typeof config === 'string' ? config : JSON.stringify(config);
+  const loaded = parseConfig(text, { file: 'test.yaml', env, dataDir: dir });
   const dbFile = join(dir, 'hookgate.db');
   const schema = engine === 'postgres' ? testSchema() : undefined;
   const store: Store = schema
@@ -73,4 +76,19 @@ export async function startTestGateway(
       await schema?.drop();
     },
   };
+}
+
+/** Posts a JSON body signed the generic-HMAC way to a source (through inject: nothing listens). */
+export function postSigned(
+  gw: TestGateway,
+  secret: string,
+  body: string,
+  path = '/webhooks/orders',
+) {
+  return gw.app.http.inject({
+    method: 'POST',
+    url: path,
+    payload: body,
+    headers: signedJsonHeaders(secret, body),
+  });
 }

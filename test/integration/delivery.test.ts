@@ -305,7 +305,7 @@ for (const engine of testEngines) {
         assert.equal((await deliveryOf(first)).deadReason, 'gone');
         assert.deepEqual(await gw.store.destinationPausedList(), ['gone']);
         const secondEvent = await send('to.gone', { order_id: 'G-2' });
-        assert.equal((await deliveryOf(secondEvent)).state, 'pending');
+        assert.equal((await deliveryOf(secondEvent)).state, 'held');
         assert.equal(receiver.at('/gone').length, 1);
         const resume = await admin('POST', '/admin/destinations/gone/resume');
         assert.equal(resume.statusCode, 200);
@@ -316,8 +316,8 @@ for (const engine of testEngines) {
       it('pausing holds deliveries; the admin API needs the token', async () => {
         assert.equal((await admin('POST', '/admin/destinations/ok/pause')).statusCode, 200);
         const eventId = await send('to.ok', { order_id: 'H-1' });
-        assert.equal((await deliveryOf(eventId)).state, 'pending');
-        const listed = await admin('GET', '/admin/deliveries?destination=ok&state=pending');
+        assert.equal((await deliveryOf(eventId)).state, 'held');
+        const listed = await admin('GET', '/admin/deliveries?destination=ok&state=held');
         assert.deepEqual(
           listed.json().data.deliveries.map((d: Delivery) => d.eventId),
           [eventId],

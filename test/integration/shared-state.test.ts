@@ -39,6 +39,7 @@ describe('shared state through Redis: two instances', { skip }, () => {
 
   function destinationConfig(extra: object) {
     const text = JSON.stringify({
+      sources: [{ name: 'orders', provider: 'none' }],
       destinations: [{ name: 'backend', url: 'http://127.0.0.1:9/x', ...extra }],
     });
     const { config } = parseConfig(text, { file: 'test.yaml', env: {}, dataDir: tempDir() });

@@ -25,6 +25,7 @@ export const apiKey: Provider<ApiKeyOptions> = {
   defaultToleranceSeconds: 0,
   requiresSecret: true,
   optionsSchema: options,
+  credentialHeaders: (o) => [o.header],
   verify(request, ctx) {
     const o = ctx.options;
     const value = request.headers[o.header];

@@ -1,12 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { Simulator } from '../simulator.ts';
 import type { ApiKeyOptions } from './provider.ts';
 
 /** Sends the secret in the configured header, after the configured prefix. */
 export const apiKeySimulator: Simulator = {
-  sample: () =>
+  sample: ({ eventId } = {}) =>
     Buffer.from(
       JSON.stringify({
-        id: 'evt_key_0001',
+        id: eventId ?? `evt_${randomUUID()}`,
         type: 'order.created',
         created_at: '2025-10-01T12:00:00Z',
         data: { order_id: 'ORD-001', total: 16.24, currency: 'JOD' },

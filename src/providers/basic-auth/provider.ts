@@ -29,6 +29,7 @@ export const basicAuth: Provider<BasicAuthOptions> = {
   defaultToleranceSeconds: 0,
   requiresSecret: true,
   optionsSchema: options,
+  credentialHeaders: () => ['authorization'],
   verify(request, ctx) {
     if (!request.headers.authorization)
       return { ok: false, reason: 'missing Authorization header' };

@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { Simulator } from '../simulator.ts';
 
 /** Sends the secret (`user:password`) as HTTP Basic credentials; the sample is a generic event. */
 export const basicAuthSimulator: Simulator = {
-  sample: () =>
+  sample: ({ eventId } = {}) =>
     Buffer.from(
       JSON.stringify({
-        id: 'evt_basic_0001',
+        id: eventId ?? `evt_${randomUUID()}`,
         type: 'order.created',
         created_at: '2025-10-01T12:00:00Z',
         data: { order_id: 'ORD-001', total: 16.24, currency: 'JOD' },

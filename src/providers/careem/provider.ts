@@ -44,6 +44,7 @@ export const careem: Provider<CareemOptions> = {
   defaultToleranceSeconds: 0,
   requiresSecret: true,
   optionsSchema: options,
+  credentialHeaders: (o) => [o.header],
   verify(request, ctx) {
     const o = ctx.options;
     const header = request.headers[o.header]?.trim();

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { hmac } from '../../verify/hmac.ts';
 import type { Simulator } from '../simulator.ts';
 import type { CareemOptions } from './provider.ts';
@@ -47,9 +48,24 @@ export const careemSampleOrder = {
   merchant_pay_type: 'cash',
 };
 
-/** Signs as seed 000's curl example does: `openssl dgst -sha256 -hmac <secret>` of the body. */
+/** The merchant of the example configuration's branch (hookgate.example.yaml). */
+const exampleMerchant = 'MERCHANT-AMMAN-01';
+
+/**
+ * Signs as seed 000's curl example does: `openssl dgst -sha256 -hmac <secret>` of the body. The
+ * sample is seed 001's order, with a new order id (Careem's event id) each time and the
+ * merchant id of a branch the source maps, so it passes the `careem-order` transform.
+ */
 export const careemSimulator: Simulator = {
-  sample: () => Buffer.from(JSON.stringify(careemSampleOrder), 'utf8'),
+  sample: ({ eventId, branch } = {}) =>
+    Buffer.from(
+      JSON.stringify({
+        ...careemSampleOrder,
+        id: eventId ?? `CR${randomInt(100_000_000, 999_999_999)}`,
+        merchant_id: branch ?? exampleMerchant,
+      }),
+      'utf8',
+    ),
   sign({ body, secret, options }) {
     const o = options as CareemOptions; // already parsed by the provider's schema
     const signature = hmac(o.algorithm, secret, body).toString(o.encoding);

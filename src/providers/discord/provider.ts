@@ -56,6 +56,7 @@ export const discord: Provider<Record<string, never>> = {
   defaultToleranceSeconds: 0,
   requiresSecret: true,
   optionsSchema: z.strictObject({}),
+  credentialHeaders: () => ['x-signature-ed25519'],
   verify(request, ctx) {
     const signatureHex = request.headers['x-signature-ed25519'];
     const timestamp = request.headers['x-signature-timestamp'];

@@ -1,5 +1,8 @@
-import { createPrivateKey, sign } from 'node:crypto';
+import { createPrivateKey, randomInt, sign } from 'node:crypto';
 import type { Simulator } from '../simulator.ts';
+
+/** A new snowflake-like id (Discord's ids are 64-bit numbers in text). */
+const snowflake = () => `13${String(randomInt(1e9, 1e10 - 1))}${String(randomInt(1e6, 1e7 - 1))}`;
 
 /** A slash-command interaction as Discord sends it (ids are snowflakes; the token is fake). */
 const sampleInteraction = {
@@ -26,7 +29,10 @@ const sampleInteraction = {
 
 /** Signs `<timestamp><body>` with Ed25519; the secret is the app's PRIVATE key, PEM. */
 export const discordSimulator: Simulator = {
-  sample: () => Buffer.from(JSON.stringify(sampleInteraction), 'utf8'),
+  privateKey:
+    "the PEM Ed25519 private key of the application whose public key is the source's secret",
+  sample: ({ eventId } = {}) =>
+    Buffer.from(JSON.stringify({ ...sampleInteraction, id: eventId ?? snowflake() }), 'utf8'),
   sign({ body, secret, now }) {
     const timestamp = String(Math.floor(now / 1000));
     const key = createPrivateKey(secret);

@@ -49,11 +49,15 @@ const options = z
         message: 'required when the template uses {id}',
       });
     }
-    // Compiled once here, at config load, and carried with the options.
-    return { ...o, signing };
+    return o;
   });
 
 export type GenericHmacOptions = z.output<typeof options>;
+
+/** The template compiled once per source (checked already by the options schema). */
+export interface GenericHmacRuntime {
+  readonly signing: SigningTemplate;
+}
 
 /** The provided signatures: split if configured, kept only with the prefix, then decoded. */
 function providedSignatures(header: string, o: GenericHmacOptions): Buffer[] {
@@ -71,11 +75,13 @@ function providedSignatures(header: string, o: GenericHmacOptions): Buffer[] {
  * the raw body). The timestamp is checked (both ways, default 300 s) only when a timestampHeader
  * is configured: the scheme then has one, otherwise the tolerance is unused.
  */
-export const genericHmac: Provider<GenericHmacOptions> = {
+export const genericHmac: Provider<GenericHmacOptions, GenericHmacRuntime> = {
   name: 'generic-hmac',
   defaultToleranceSeconds: 300,
   requiresSecret: true,
   optionsSchema: options,
+  credentialHeaders: (o) => [o.header],
+  runtime: (o) => ({ signing: compileTemplate(o.template) }),
   verify(request, ctx) {
     const o = ctx.options;
     const header = request.headers[o.header];
@@ -93,7 +99,7 @@ export const genericHmac: Provider<GenericHmacOptions> = {
     if (signatures.length === 0)
       return { ok: false, reason: `no signature with prefix "${o.prefix}" in ${o.header}` };
     const id = o.idHeader === undefined ? undefined : request.headers[o.idHeader];
-    const signed = o.signing.render(request, { timestamp, id });
+    const signed = ctx.runtime.signing.render(request, { timestamp, id });
     if (signed === undefined)
       return { ok: false, reason: `a header used by the template "${o.template}" is missing` };
     return anySignatureMatches(o.algorithm, ctx.secrets, signed, signatures)

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hmac } from '../../verify/hmac.ts';
 import { makeWebhookRequest } from '../../verify/request.ts';
+import { compileTemplate } from '../../verify/template.ts';
 import type { Simulator } from '../simulator.ts';
 import type { GenericHmacOptions } from './provider.ts';
 
@@ -12,22 +13,22 @@ const templateHeaderValue = 'hookgate-simulator';
  * headers it needs, HMAC in the configured algorithm and encoding, after the prefix.
  */
 export const genericHmacSimulator: Simulator = {
-  sample: () =>
+  sample: ({ eventId } = {}) =>
     Buffer.from(
       JSON.stringify({
         event: 'order.created',
-        id: 'evt_0001',
+        id: eventId ?? `evt_${randomUUID()}`,
         order: { id: 42, status: 'placed', total: 16.24, currency: 'JOD' },
       }),
       'utf8',
     ),
-  sign({ body, secret, now, options }) {
+  sign({ body, secret, now, options, eventId }) {
     const o = options as GenericHmacOptions; // already parsed by the provider's schema
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     for (const m of o.template.matchAll(/\{header:([A-Za-z0-9_-]+)\}/g))
       headers[(m[1] ?? '').toLowerCase()] = templateHeaderValue;
     const timestamp = String(Math.floor(now / 1000));
-    const id = `msg_${randomUUID()}`;
+    const id = eventId ?? `msg_${randomUUID()}`;
     if (o.timestampHeader !== undefined) headers[o.timestampHeader] = timestamp;
     if (o.idHeader !== undefined) headers[o.idHeader] = id;
     const request = makeWebhookRequest({
@@ -37,7 +38,7 @@ export const genericHmacSimulator: Simulator = {
       headers,
       rawBody: body,
     });
-    const parts = o.signing.render(request, { timestamp, id }) ?? [body];
+    const parts = compileTemplate(o.template).render(request, { timestamp, id }) ?? [body];
     headers[o.header] = `${o.prefix}${hmac(o.algorithm, secret, parts).toString(o.encoding)}`;
     return { headers, body };
   },

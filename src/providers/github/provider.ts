@@ -39,6 +39,7 @@ export const github: Provider<GithubOptions> = {
   defaultToleranceSeconds: 0,
   requiresSecret: true,
   optionsSchema: options,
+  credentialHeaders: () => ['x-hub-signature', 'x-hub-signature-256'],
   verify(request, ctx) {
     const picked = pickSignature(request, ctx.options);
     if (picked === undefined) return { ok: false, reason: 'missing X-Hub-Signature-256 header' };

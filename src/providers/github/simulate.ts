@@ -29,14 +29,14 @@ export const githubSimulator: Simulator = {
     };
     return Buffer.from(JSON.stringify(body), 'utf8');
   },
-  sign({ body, secret }) {
+  sign({ body, secret, eventId }) {
     const hex = (algorithm: string) => createHmac(algorithm, secret).update(body).digest('hex');
     return {
       headers: {
         'content-type': 'application/json',
         'user-agent': 'GitHub-Hookshot/hookgate',
         'x-github-event': 'issues',
-        'x-github-delivery': randomUUID(),
+        'x-github-delivery': eventId ?? randomUUID(),
         'x-github-hook-id': '292430182',
         'x-hub-signature': `sha1=${hex('sha1')}`,
         'x-hub-signature-256': `sha256=${hex('sha256')}`,

@@ -27,6 +27,7 @@ export const gitlab: Provider<GitlabOptions> = {
   defaultToleranceSeconds: 300,
   requiresSecret: true,
   optionsSchema: options,
+  credentialHeaders: () => ['x-gitlab-token', 'webhook-signature'],
   verify(request, ctx) {
     const h = request.headers;
     if (h['webhook-signature'] !== undefined) {

@@ -38,8 +38,8 @@ export const gitlabSimulator: Simulator = {
     };
     return Buffer.from(JSON.stringify(body), 'utf8');
   },
-  sign({ body, secret, now }) {
-    const id = randomUUID();
+  sign({ body, secret, now, eventId }) {
+    const id = eventId ?? randomUUID();
     const common = {
       'content-type': 'application/json',
       'user-agent': 'GitLab/17.0.0',

@@ -29,6 +29,7 @@ export const google: Provider<GoogleOptions> = {
   defaultToleranceSeconds: 0,
   requiresSecret: true,
   optionsSchema: options,
+  credentialHeaders: () => ['x-goog-channel-token'],
   verify(request, ctx) {
     const token = header(request, 'channel-token');
     const channelId = header(request, 'channel-id');

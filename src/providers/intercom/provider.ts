@@ -14,6 +14,7 @@ export const intercom: Provider<Record<string, never>> = {
   defaultToleranceSeconds: 0,
   requiresSecret: true,
   optionsSchema: z.strictObject({}),
+  credentialHeaders: () => ['x-hub-signature'],
   verify(request, ctx) {
     const header = request.headers['x-hub-signature'];
     if (!header) return { ok: false, reason: 'missing X-Hub-Signature header' };

@@ -3,7 +3,7 @@ import type { Simulator } from '../simulator.ts';
 
 /** Signs like Intercom: `X-Hub-Signature: sha1=<hex HMAC-SHA1 of the body>`. */
 export const intercomSimulator: Simulator = {
-  sample() {
+  sample({ eventId } = {}) {
     const body = {
       type: 'notification_event',
       app_id: 'a86dr8yl',
@@ -18,7 +18,7 @@ export const intercomSimulator: Simulator = {
         },
       },
       links: {},
-      id: 'notif_' + randomBytes(16).toString('hex'),
+      id: eventId ?? 'notif_' + randomBytes(16).toString('hex'),
       topic: 'conversation.user.created',
       delivery_status: 'pending',
       delivery_attempts: 1,

@@ -15,6 +15,7 @@ export const linear: Provider<Record<string, never>> = {
   defaultToleranceSeconds: 60,
   requiresSecret: true,
   optionsSchema: z.strictObject({}),
+  credentialHeaders: () => ['linear-signature'],
   verify(request, ctx) {
     const header = request.headers['linear-signature'];
     if (!header) return { ok: false, reason: 'missing Linear-Signature header' };

@@ -26,7 +26,7 @@ export const linearSimulator: Simulator = {
     };
     return Buffer.from(JSON.stringify(body), 'utf8');
   },
-  sign({ body, secret, now }) {
+  sign({ body, secret, now, eventId }) {
     let signedBody = body;
     let type = 'Issue';
     try {
@@ -42,7 +42,7 @@ export const linearSimulator: Simulator = {
       headers: {
         'content-type': 'application/json; charset=utf-8',
         'user-agent': 'Linear-Webhook',
-        'linear-delivery': randomUUID(),
+        'linear-delivery': eventId ?? randomUUID(),
         'linear-event': type,
         'linear-timestamp': String(now),
         'linear-signature': createHmac('sha256', secret).update(signedBody).digest('hex'),

@@ -51,6 +51,8 @@ export const mailgun: Provider<Record<string, never>> = {
   defaultToleranceSeconds: 12 * 60 * 60,
   requiresSecret: true,
   optionsSchema: z.strictObject({}),
+  // Its signature is a form field of the body, kept as received (verification needs it).
+  credentialHeaders: () => [],
   verify(request, ctx) {
     const { timestamp, token, signatures } = readSignature(request);
     if (!timestamp || !token || signatures.length === 0)

@@ -18,10 +18,21 @@ const sampleEvent = {
  * simulator replaces any `signature` object of a JSON body (or the sample's) with a fresh one.
  */
 export const mailgunSimulator: Simulator = {
-  sample: () => Buffer.from(JSON.stringify(sampleEvent), 'utf8'),
-  sign({ body, secret, now }) {
+  sample: ({ eventId } = {}) =>
+    Buffer.from(
+      JSON.stringify({
+        ...sampleEvent,
+        'event-data': {
+          ...sampleEvent['event-data'],
+          id: eventId ?? randomBytes(11).toString('hex'),
+        },
+      }),
+      'utf8',
+    ),
+  // Mailgun's token is what identifies a delivery (one per signature).
+  sign({ body, secret, now, eventId }) {
     const timestamp = String(Math.floor(now / 1000));
-    const token = randomBytes(25).toString('hex');
+    const token = eventId ?? randomBytes(25).toString('hex');
     const signature = createHmac('sha256', secret)
       .update(timestamp + token)
       .digest('hex');

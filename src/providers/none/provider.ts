@@ -22,6 +22,8 @@ export const none: Provider<NoneOptions> = {
   defaultToleranceSeconds: 0,
   requiresSecret: false,
   optionsSchema: options,
+  // Unverified: nothing it receives is a credential of its own.
+  credentialHeaders: () => [],
   verify: () => ({ ok: true }),
   identify(request, o) {
     const read = (name: string | undefined) =>

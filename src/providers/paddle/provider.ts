@@ -35,6 +35,7 @@ export const paddle: Provider<Record<string, never>> = {
   defaultToleranceSeconds: 5,
   requiresSecret: true,
   optionsSchema: z.strictObject({}),
+  credentialHeaders: () => ['paddle-signature'],
   verify(request, ctx) {
     const header = request.headers['paddle-signature'];
     if (!header) return { ok: false, reason: 'missing Paddle-Signature header' };

@@ -3,10 +3,10 @@ import type { Simulator } from '../simulator.ts';
 
 /** Paddle signs `<ts>:<body>` and sends `ts=<ts>;h1=<hex>`. */
 export const paddleSimulator: Simulator = {
-  sample: () =>
+  sample: ({ eventId } = {}) =>
     Buffer.from(
       JSON.stringify({
-        event_id: `evt_${randomUUID().replaceAll('-', '').slice(0, 26)}`,
+        event_id: eventId ?? `evt_${randomUUID().replaceAll('-', '').slice(0, 26)}`,
         event_type: 'transaction.completed',
         occurred_at: new Date().toISOString(),
         notification_id: `ntf_${randomUUID().replaceAll('-', '').slice(0, 26)}`,

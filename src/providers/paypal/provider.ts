@@ -28,8 +28,8 @@ const options = z
     caCertificates: z.string().min(1).optional(),
   })
   .transform((o, ctx) => {
-    let anchors: X509Certificate[] | undefined;
     if (o.caCertificates !== undefined) {
+      let anchors: X509Certificate[];
       try {
         anchors = parsePemCertificates(o.caCertificates);
       } catch (err) {
@@ -41,22 +41,33 @@ const options = z
         return z.NEVER;
       }
     }
-    const configured = anchors;
     return {
       webhookIds: Array.isArray(o.webhookId) ? o.webhookId : [o.webhookId],
       certHosts: o.certHosts.map((h) => h.toLowerCase()),
       certPathPrefix: o.certPathPrefix,
       certCommonNames: o.certCommonNames,
-      // One certificate cache per source, made once at config load with its policy.
-      certificates: new CertificateStore({
-        commonNames: o.certCommonNames,
-        anchors: () => configured ?? systemAnchors(),
-        tlsCa: configured === undefined ? [] : [o.caCertificates ?? ''],
-      }),
+      caCertificates: o.caCertificates,
     };
   });
 
 export type PayPalOptions = z.output<typeof options>;
+
+/** Per source: the certificate cache, with the trust policy its options describe. */
+export interface PayPalRuntime {
+  readonly certificates: CertificateStore;
+}
+
+function paypalRuntime(o: PayPalOptions): PayPalRuntime {
+  const configured =
+    o.caCertificates === undefined ? undefined : parsePemCertificates(o.caCertificates);
+  return {
+    certificates: new CertificateStore({
+      commonNames: o.certCommonNames,
+      anchors: () => configured ?? systemAnchors(),
+      tlsCa: o.caCertificates === undefined ? [] : [o.caCertificates],
+    }),
+  };
+}
 
 interface Transmission {
   readonly id: string;
@@ -110,15 +121,17 @@ export function paypalSignedMessage(
  * `secrets` list is not used. PayPal documents no replay window: the transmission time is
  * checked only when the source sets toleranceSeconds (0, the default, means not checked).
  */
-export const paypal: Provider<PayPalOptions> = {
+export const paypal: Provider<PayPalOptions, PayPalRuntime> = {
   name: 'paypal',
   defaultToleranceSeconds: 0,
   requiresSecret: false,
   optionsSchema: options,
-  async prepare(request, ctx: VerifyContext<PayPalOptions>) {
+  credentialHeaders: () => ['paypal-transmission-sig'],
+  runtime: paypalRuntime,
+  async prepare(request, ctx: VerifyContext<PayPalOptions, PayPalRuntime>) {
     const t = transmission(request);
     if (t === undefined || certUrlProblem(t.certUrl, ctx.options) !== undefined) return;
-    await ctx.options.certificates.load(t.certUrl, ctx.now);
+    await ctx.runtime.certificates.load(t.certUrl, ctx.now);
   },
   verify(request, ctx) {
     const o = ctx.options;
@@ -144,7 +157,7 @@ export const paypal: Provider<PayPalOptions> = {
     const signature = decodeSignature(t.signature, 'base64');
     if (signature.length === 0)
       return { ok: false, reason: 'PAYPAL-TRANSMISSION-SIG is not base64' };
-    const cert = o.certificates.get(t.certUrl, ctx.now);
+    const cert = ctx.runtime.certificates.get(t.certUrl, ctx.now);
     if (cert === undefined) return { ok: false, reason: 'signing certificate not loaded' };
     if (!cert.ok) return { ok: false, reason: cert.reason };
     if (ctx.now > cert.notAfter) return { ok: false, reason: 'signing certificate expired' };

@@ -1,4 +1,4 @@
-import { createPrivateKey, randomUUID, sign } from 'node:crypto';
+import { createPrivateKey, randomBytes, randomUUID, sign } from 'node:crypto';
 import type { Simulator } from '../simulator.ts';
 import { paypalSignedMessage, type PayPalOptions } from './provider.ts';
 
@@ -47,7 +47,16 @@ const sampleEvent = {
  * the matching certificate there (from a CA in caCertificates); PayPal's own hosts cannot.
  */
 export const paypalSimulator: Simulator = {
-  sample: () => Buffer.from(JSON.stringify(sampleEvent), 'utf8'),
+  privateKey:
+    'the PEM private key of the signing certificate that your certificate host serves (certHosts)',
+  sample: ({ eventId } = {}) =>
+    Buffer.from(
+      JSON.stringify({
+        ...sampleEvent,
+        id: eventId ?? `WH-${randomBytes(12).toString('hex').toUpperCase()}`,
+      }),
+      'utf8',
+    ),
   sign({ body, secret, now, options }) {
     const o = options as PayPalOptions; // already parsed by the provider's schema
     const id = randomUUID();

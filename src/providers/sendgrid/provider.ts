@@ -48,6 +48,7 @@ export const sendgrid: Provider<Record<string, never>> = {
   defaultToleranceSeconds: 0,
   requiresSecret: true,
   optionsSchema: z.strictObject({}),
+  credentialHeaders: () => ['x-twilio-email-event-webhook-signature'],
   verify(request, ctx) {
     const signatureText = request.headers[signatureHeader];
     const timestamp = request.headers[timestampHeader];

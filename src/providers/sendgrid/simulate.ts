@@ -1,4 +1,4 @@
-import { createPrivateKey, sign } from 'node:crypto';
+import { createPrivateKey, randomBytes, sign } from 'node:crypto';
 import type { Simulator } from '../simulator.ts';
 
 const sampleEvents = [
@@ -30,8 +30,15 @@ const sampleEvents = [
  * P-256 over `<timestamp><body>`; the secret is the PRIVATE key, PEM.
  */
 export const sendgridSimulator: Simulator = {
-  sample: () =>
-    Buffer.from(JSON.stringify(sampleEvents).split('},{').join('},\r\n{') + '\r\n', 'utf8'),
+  privateKey: "the PEM P-256 private key whose public key is the source's secret",
+  // A batch has no id: it is known by its body, which carries the event id in its events'.
+  sample: ({ eventId = randomBytes(12).toString('base64url') } = {}) =>
+    Buffer.from(
+      JSON.stringify(sampleEvents.map((e, i) => ({ ...e, sg_event_id: `${eventId}-${i}` })))
+        .split('},{')
+        .join('},\r\n{') + '\r\n',
+      'utf8',
+    ),
   sign({ body, secret, now }) {
     const timestamp = String(Math.floor(now / 1000));
     const signature = sign(

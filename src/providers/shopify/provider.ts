@@ -22,6 +22,7 @@ export const shopify: Provider<Record<string, never>> = {
   defaultToleranceSeconds: 0,
   requiresSecret: true,
   optionsSchema: z.strictObject({}),
+  credentialHeaders: () => ['x-shopify-hmac-sha256', 'shopify-hmac-sha256'],
   verify(request, ctx) {
     const name = `${family(request)}hmac-sha256`;
     const header = request.headers[name];

@@ -18,7 +18,7 @@ export const shopifySimulator: Simulator = {
     };
     return Buffer.from(JSON.stringify(body), 'utf8');
   },
-  sign({ body, secret, now }) {
+  sign({ body, secret, now, eventId }) {
     return {
       headers: {
         'content-type': 'application/json',
@@ -26,7 +26,7 @@ export const shopifySimulator: Simulator = {
         'x-shopify-topic': 'orders/create',
         'x-shopify-shop-domain': 'example.myshopify.com',
         'x-shopify-api-version': '2025-01',
-        'x-shopify-webhook-id': randomUUID(),
+        'x-shopify-webhook-id': eventId ?? randomUUID(),
         'x-shopify-event-id': randomUUID(),
         'x-shopify-triggered-at': new Date(now).toISOString(),
       },

@@ -32,6 +32,7 @@ export const slack: Provider<Record<string, never>> = {
   defaultToleranceSeconds: 300,
   requiresSecret: true,
   optionsSchema: z.strictObject({}),
+  credentialHeaders: () => ['x-slack-signature'],
   verify(request, ctx) {
     const header = request.headers['x-slack-signature'];
     const timestamp = request.headers['x-slack-request-timestamp'];

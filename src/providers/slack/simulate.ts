@@ -3,7 +3,7 @@ import type { Simulator } from '../simulator.ts';
 
 /** Signs like Slack's Events API: `v0=` HMAC-SHA256 of `v0:<timestamp>:<body>`. */
 export const slackSimulator: Simulator = {
-  sample() {
+  sample({ eventId } = {}) {
     const ts = '1714564800.000200';
     const body = {
       token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl',
@@ -18,7 +18,7 @@ export const slackSimulator: Simulator = {
         event_ts: ts,
       },
       type: 'event_callback',
-      event_id: 'Ev' + randomBytes(5).toString('hex').toUpperCase(),
+      event_id: eventId ?? 'Ev' + randomBytes(5).toString('hex').toUpperCase(),
       event_time: 1714564800,
     };
     return Buffer.from(JSON.stringify(body), 'utf8');

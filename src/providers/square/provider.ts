@@ -36,6 +36,7 @@ export const square: Provider<SquareOptions> = {
   defaultToleranceSeconds: 0,
   requiresSecret: true,
   optionsSchema: options,
+  credentialHeaders: () => ['x-square-hmacsha256-signature', 'x-square-signature'],
   verify(request, ctx) {
     const picked = pickSignature(request, ctx.options.allowLegacySha1);
     if (picked === undefined)

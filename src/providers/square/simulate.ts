@@ -4,12 +4,12 @@ import type { SquareOptions } from './provider.ts';
 
 /** Square signs the subscription's notification URL followed by the body. */
 export const squareSimulator: Simulator = {
-  sample: () =>
+  sample: ({ eventId } = {}) =>
     Buffer.from(
       JSON.stringify({
         merchant_id: 'MLEFBHHSJGVHD',
         type: 'payment.updated',
-        event_id: randomUUID(),
+        event_id: eventId ?? randomUUID(),
         created_at: new Date().toISOString(),
         data: {
           type: 'payment',

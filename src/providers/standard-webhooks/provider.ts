@@ -30,6 +30,7 @@ export const standardWebhooks: Provider<Record<string, never>> = {
   defaultToleranceSeconds: 300,
   requiresSecret: true,
   optionsSchema: z.strictObject({}),
+  credentialHeaders: () => ['webhook-signature', 'svix-signature'],
   verify(request, ctx) {
     return verifyStandardWebhook(standardHeaders(request), request.rawBody, ctx);
   },

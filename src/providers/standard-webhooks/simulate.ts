@@ -15,8 +15,8 @@ export const standardWebhooksSimulator: Simulator = {
     };
     return Buffer.from(JSON.stringify(body), 'utf8');
   },
-  sign({ body, secret, now }) {
-    const id = 'msg_' + randomBytes(12).toString('hex');
+  sign({ body, secret, now, eventId }) {
+    const id = eventId ?? 'msg_' + randomBytes(12).toString('hex');
     const timestamp = String(Math.floor(now / 1000));
     const signed = Buffer.concat([Buffer.from(`${id}.${timestamp}.`, 'utf8'), body]);
     let signature: string;

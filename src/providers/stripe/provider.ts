@@ -35,6 +35,7 @@ export const stripe: Provider<Record<string, never>> = {
   defaultToleranceSeconds: 300,
   requiresSecret: true,
   optionsSchema: z.strictObject({}),
+  credentialHeaders: () => ['stripe-signature'],
   verify(request: WebhookRequest, ctx) {
     const header = request.headers['stripe-signature'];
     if (!header) return { ok: false, reason: 'missing Stripe-Signature header' };

@@ -3,10 +3,10 @@ import type { Simulator } from '../simulator.ts';
 
 /** Signs like Stripe: `Stripe-Signature: t=<now>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
 export const stripeSimulator: Simulator = {
-  sample() {
+  sample({ eventId } = {}) {
     const created = 1_714_564_800;
     const event = {
-      id: 'evt_' + randomBytes(12).toString('hex'),
+      id: eventId ?? 'evt_' + randomBytes(12).toString('hex'),
       object: 'event',
       api_version: '2024-04-10',
       created,

@@ -72,6 +72,7 @@ export const talabat: Provider<TalabatOptions> = {
   defaultToleranceSeconds: 60,
   requiresSecret: true,
   optionsSchema: options,
+  credentialHeaders: () => ['authorization'],
   verify(request, ctx) {
     if (!request.headers.authorization)
       return { ok: false, reason: 'missing Authorization header' };

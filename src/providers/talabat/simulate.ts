@@ -1,16 +1,17 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Simulator } from '../simulator.ts';
 
-const token = 'c2a1f0e4-7b8d-4e6a-9f3c-5d2b1a0e9c87';
 const middleware = 'https://integration-middleware.me.restaurant-partners.com/v2/order/status';
 
 /**
  * A Talabat (Jordan) order dispatch, shaped after the Delivery Hero POS plugin API order schema
- * (the seeds name Talabat but show no payload): same dish and prices as the Careem sample.
+ * (the seeds name Talabat but show no payload): same dish and prices as the Careem sample. A
+ * product's unitPrice is without its toppings: 2 × (5.000 + 0.500) = 11.000. `token` is the
+ * order's id (Talabat's event id).
  */
-const sampleOrder = {
+const sampleOrder = (token: string) => ({
   token,
-  code: 'gk5s-8xyp',
+  code: `${token.slice(0, 4)}-${token.slice(-4)}`,
   shortCode: '42',
   createdAt: '2025-10-01T12:00:00.000Z',
   expiryDate: '2025-10-01T12:10:00.000Z',
@@ -76,7 +77,7 @@ const sampleOrder = {
       categoryName: 'Burgers',
       name: 'Chicken Burger',
       quantity: '2',
-      unitPrice: '5.500',
+      unitPrice: '5.000',
       paidPrice: '11.000',
       comment: '',
       variation: { name: 'Regular' },
@@ -99,7 +100,10 @@ const sampleOrder = {
     orderPickedUpUrl: `${middleware}/${token}/picked-up`,
     orderPreparedUrl: `${middleware}/${token}/prepared`,
   },
-};
+});
+
+/** The vendor (POS remoteId) of the example configuration's branch (hookgate.example.yaml). */
+const exampleRemoteId = 'TB-REMOTE-7';
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
@@ -108,8 +112,10 @@ const b64url = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').to
  * `Authorization: Bearer <JWT>`, HS512 over `{"service":"middleware"}` with a short expiry.
  */
 export const talabatSimulator: Simulator = {
-  sample: () => Buffer.from(JSON.stringify(sampleOrder), 'utf8'),
-  sign({ body, secret, now }) {
+  sample: ({ eventId } = {}) =>
+    Buffer.from(JSON.stringify(sampleOrder(eventId ?? randomUUID())), 'utf8'),
+  // The order goes to the vendor's path: a branch the source maps, so the transform places it.
+  sign({ body, secret, now, branch }) {
     const seconds = Math.floor(now / 1000);
     const signingInput = `${b64url({ alg: 'HS512', typ: 'JWT' })}.${b64url({
       service: 'middleware',
@@ -124,7 +130,7 @@ export const talabatSimulator: Simulator = {
         authorization: `Bearer ${signingInput}.${signature}`,
       },
       body,
-      pathSuffix: `/order/${encodeURIComponent('TB-JO-104233')}`,
+      pathSuffix: `/order/${encodeURIComponent(branch ?? exampleRemoteId)}`,
     };
   },
 };

@@ -63,6 +63,7 @@ export const twilio: Provider<TwilioOptions> = {
   defaultToleranceSeconds: 0,
   requiresSecret: true,
   optionsSchema: options,
+  credentialHeaders: () => ['x-twilio-signature'],
   verify(request, ctx) {
     const header = request.headers['x-twilio-signature'];
     if (!header) return { ok: false, reason: 'missing X-Twilio-Signature header' };

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { Simulator } from '../simulator.ts';
 import { parseForm } from '../../verify/form-urlencoded.ts';
 import { paramsString, type TwilioOptions } from './provider.ts';
@@ -20,7 +20,7 @@ const sample = new URLSearchParams({
  */
 export const twilioSimulator: Simulator = {
   sample: () => Buffer.from(sample, 'utf8'),
-  sign({ body, secret, options }) {
+  sign({ body, secret, options, eventId }) {
     const { url } = options as TwilioOptions;
     const json = /^\s*[[{]/.test(body.toString('utf8'));
     const pathSuffix = json ? `?bodySHA256=${createHash('sha256').update(body).digest('hex')}` : '';
@@ -30,7 +30,7 @@ export const twilioSimulator: Simulator = {
       headers: {
         'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded',
         'x-twilio-signature': signature,
-        'i-twilio-idempotency-token': `sim-${createHash('sha256').update(data).digest('hex').slice(0, 32)}`,
+        'i-twilio-idempotency-token': eventId ?? `sim-${randomUUID()}`,
         'user-agent': 'TwilioProxy/1.1',
       },
       body,

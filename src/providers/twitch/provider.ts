@@ -21,6 +21,7 @@ export const twitchEventSub: Provider<Record<string, never>> = {
   defaultToleranceSeconds: 600,
   requiresSecret: true,
   optionsSchema: z.strictObject({}),
+  credentialHeaders: () => ['twitch-eventsub-message-signature'],
   verify(request, ctx) {
     const id = header(request, 'message-id');
     const timestamp = header(request, 'message-timestamp');

@@ -33,8 +33,8 @@ export const twitchSimulator: Simulator = {
       }),
       'utf8',
     ),
-  sign({ body, secret, now }) {
-    const id = randomUUID();
+  sign({ body, secret, now, eventId }) {
+    const id = eventId ?? randomUUID();
     const timestamp = twitchTimestamp(now);
     const mac = createHmac('sha256', secret)
       .update(id + timestamp, 'utf8')

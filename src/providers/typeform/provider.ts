@@ -14,6 +14,7 @@ export const typeform: Provider<Record<string, never>> = {
   defaultToleranceSeconds: 0,
   requiresSecret: true,
   optionsSchema: z.strictObject({}),
+  credentialHeaders: () => ['typeform-signature'],
   verify(request, ctx) {
     const header = request.headers['typeform-signature'];
     if (!header) return { ok: false, reason: 'missing Typeform-Signature header' };

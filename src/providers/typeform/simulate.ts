@@ -3,9 +3,9 @@ import type { Simulator } from '../simulator.ts';
 
 /** Signs like Typeform: `Typeform-Signature: sha256=<base64 HMAC-SHA256 of the body>`. */
 export const typeformSimulator: Simulator = {
-  sample() {
+  sample({ eventId } = {}) {
     const body = {
-      event_id: '01' + randomBytes(12).toString('hex').toUpperCase(),
+      event_id: eventId ?? '01' + randomBytes(12).toString('hex').toUpperCase(),
       event_type: 'form_response',
       form_response: {
         form_id: 'lT4Z3j',

@@ -22,6 +22,7 @@ export const woocommerce: Provider<Record<string, never>> = {
   defaultToleranceSeconds: 0,
   requiresSecret: true,
   optionsSchema: z.strictObject({}),
+  credentialHeaders: () => ['x-wc-webhook-signature'],
   verify(request, ctx) {
     const header = request.headers['x-wc-webhook-signature'];
     if (!header) return { ok: false, reason: 'missing X-WC-Webhook-Signature header' };

@@ -19,7 +19,7 @@ export const woocommerceSimulator: Simulator = {
       }),
       'utf8',
     ),
-  sign({ body, secret }) {
+  sign({ body, secret, eventId }) {
     const signature = createHmac('sha256', woocommerceKey(secret)).update(body).digest('base64');
     return {
       headers: {
@@ -31,7 +31,7 @@ export const woocommerceSimulator: Simulator = {
         'x-wc-webhook-event': 'created',
         'x-wc-webhook-signature': signature,
         'x-wc-webhook-id': '12',
-        'x-wc-webhook-delivery-id': randomUUID(),
+        'x-wc-webhook-delivery-id': eventId ?? randomUUID(),
       },
       body,
     };

@@ -53,6 +53,7 @@ export const zoom: Provider<ZoomOptions> = {
   defaultToleranceSeconds: 300,
   requiresSecret: true,
   optionsSchema: options,
+  credentialHeaders: () => ['x-zm-signature'],
   verify(request, ctx) {
     const header = request.headers['x-zm-signature'];
     const timestamp = request.headers['x-zm-request-timestamp'];

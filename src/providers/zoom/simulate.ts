@@ -1,22 +1,23 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Simulator } from '../simulator.ts';
 
 /** Zoom signs `v0:<ts>:<body>` with the app's Secret Token. */
 export const zoomSimulator: Simulator = {
-  sample: () =>
+  // Zoom has no event id: it is known by event, event_ts and the object's uuid.
+  sample: ({ eventId } = {}) =>
     Buffer.from(
       JSON.stringify({
         event: 'meeting.started',
-        event_ts: Date.now(),
+        event_ts: 1_727_784_000_000,
         payload: {
           account_id: 'AAAAAABBBB',
           object: {
             id: '1234567890',
-            uuid: '4444AAAiAAAAAiAiAiiAii==',
+            uuid: eventId ?? randomBytes(16).toString('base64'),
             host_id: 'x1yCzABCDEfg23HiJKl4mN',
             topic: 'My Meeting',
             type: 2,
-            start_time: new Date().toISOString(),
+            start_time: '2024-10-01T12:00:00Z',
             timezone: 'America/Los_Angeles',
           },
         },

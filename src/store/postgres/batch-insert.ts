@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { sqlCreatedState } from '../../domain/delivery-state.ts';
 import type { InsertOutcome, NewEvent } from '../store.ts';
 import { wellFormed } from '../text.ts';
 
@@ -45,7 +46,9 @@ stored AS (
 queued AS (
   INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at, created_at,
     updated_at)
-  SELECT v.id, v.event_id, v.route, v.destination, 'pending', v.at, v.at, v.at
+  SELECT v.id, v.event_id, v.route, v.destination,
+    ${sqlCreatedState('EXISTS (SELECT 1 FROM destination_state s WHERE s.destination = v.destination AND s.paused)')},
+    v.at, v.at, v.at
   FROM json_to_recordset($2::json) AS v(id text, event_id text, route text, destination text,
     at bigint)
   WHERE v.event_id IN (SELECT id FROM stored)

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { sqlCreatedState } from '../../domain/delivery-state.ts';
 import type { InsertOutcome, NewEvent } from '../store.ts';
 import { wellFormed } from '../text.ts';
 
@@ -48,10 +49,15 @@ export class EventWriter {
          client_ip, method, url, headers, body, received_at, trace_context)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertDelivery = db.prepare<[string, string, string, string, number, number, number]>(
+    // A delivery to a paused destination is created held (one indexed lookup per delivery).
+    this.insertDelivery = db.prepare<
+      [string, string, string, string, string, number, number, number]
+    >(
       `INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at,
          created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ${sqlCreatedState(
+         'EXISTS (SELECT 1 FROM destination_state s WHERE s.destination = ? AND s.paused = 1)',
+       )}, ?, ?, ?)`,
     );
   }
 
@@ -90,7 +96,7 @@ export class EventWriter {
     );
     const at = e.receivedAt;
     for (const d of e.deliveries)
-      this.insertDelivery.run(d.id, e.id, d.route, d.destination, at, at, at);
+      this.insertDelivery.run(d.id, e.id, d.route, d.destination, d.destination, at, at, at);
     return { status: 'stored', eventId: e.id };
   }
 }

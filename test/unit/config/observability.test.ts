@@ -3,8 +3,14 @@ import { describe, it } from 'node:test';
 import { parseConfig, type ConfigError } from '../../../src/config/load.ts';
 import { tempDir } from '../../helpers/gateway.ts';
 
+/** A gateway needs a source; these tests are about the other sections. */
+const oneSource = { sources: [{ name: 's', provider: 'none' }] };
 const parse = (config: object, env: Record<string, string> = {}) =>
-  parseConfig(JSON.stringify(config), { file: 'test.yaml', env, dataDir: tempDir() }).config;
+  parseConfig(JSON.stringify({ ...oneSource, ...config }), {
+    file: 'test.yaml',
+    env,
+    dataDir: tempDir(),
+  }).config;
 
 describe('metrics, tracing and monitoring configuration', () => {
   it('defaults: metrics on for loopback, tracing off, monitoring windows', () => {
@@ -62,7 +68,7 @@ describe('metrics, tracing and monitoring configuration', () => {
     assert.match(problems({ tracing: { endpoint: 'ftp://x' } })[0] ?? '', /^tracing\.endpoint/);
     assert.match(problems({ tracing: { sampleRatio: 2 } })[0] ?? '', /^tracing\.sampleRatio/);
     assert.match(problems({ metrics: { allowIps: ['nope'] } })[0] ?? '', /^metrics\.allowIps\[0\]/);
-    assert.match(problems({}, { METRICS_PORT: 'abc' })[0] ?? '', /^metrics\.port/);
+    assert.match(problems({}, { METRICS_PORT: 'abc' })[0] ?? '', /^METRICS_PORT \(metrics\.port\)/);
     assert.match(
       problems({ sources: [{ name: 'health', provider: 'none' }] })[0] ?? '',
       /^sources\[0\]\.name: is reserved/,

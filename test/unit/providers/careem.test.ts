@@ -91,7 +91,7 @@ describe('careem provider', () => {
   it('simulator output verifies (seed 001 sample)', () => {
     const options = careem.optionsSchema.parse({});
     const sent = careemSimulator.sign({
-      body: careemSimulator.sample(),
+      body: careemSimulator.sample({ eventId: 'CR123456789' }),
       secret,
       now: NOW_MS,
       options,
@@ -102,6 +102,9 @@ describe('careem provider', () => {
       eventId: 'CR123456789',
       eventType: 'order.created',
     });
+    // Without an id, each sample is a new order.
+    const ids = [1, 2, 3].map(() => careem.identify(request(careemSimulator.sample()), options));
+    assert.equal(new Set(ids.map((i) => i.eventId)).size, 3);
   });
 
   it('accepts exactly the untampered cases (property; oracle: node:crypto HMAC)', () => {

@@ -91,7 +91,13 @@ describe('discord provider', () => {
   });
 
   it('answers an interactions PING with PONG and a webhook-events PING with 204 (both signed)', () => {
-    const ctx = { now: NOW_MS, secrets: [keys.hex], toleranceSeconds: 0, options: {} };
+    const ctx = {
+      now: NOW_MS,
+      secrets: [keys.hex],
+      toleranceSeconds: 0,
+      options: {},
+      runtime: undefined,
+    };
     const ping = request('{"type":1}', ok('{"type":1}'));
     assert.deepEqual(discord.handshake?.(ping, ctx), {
       signed: true,

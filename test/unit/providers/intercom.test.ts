@@ -72,7 +72,13 @@ describe('intercom provider', () => {
       topic: 'ping',
       data: { item: { type: 'ping', message: 'something' } },
     });
-    const source = { provider: intercom, secrets: [secret], toleranceSeconds: 0, options: {} };
+    const source = {
+      provider: intercom,
+      secrets: [secret],
+      toleranceSeconds: 0,
+      options: {},
+      runtime: undefined,
+    };
     const verified = await verifyWebhook(
       source,
       request(ping, { 'x-hub-signature': sign(ping) }),

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes, sign, verify, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -13,104 +9,45 @@ import {
   paypal,
   paypalSignedMessage,
   type PayPalOptions,
+  type PayPalRuntime,
 } from '../../../src/providers/paypal/provider.ts';
 import { crc32 } from '../../../src/providers/paypal/crc32.ts';
 import { paypalSimulator } from '../../../src/providers/paypal/simulate.ts';
 import { paypalVector } from '../../../src/providers/paypal/vectors.ts';
 import { makeWebhookRequest } from '../../../src/verify/request.ts';
 import type { VerifyContext } from '../../../src/verify/types.ts';
+import { paypalCertPath, paypalCommonName, startHttpsHost, TestPki } from '../../helpers/pki.ts';
 import { propertyRuns } from './property-runs.ts';
 import { flipInPlace, request } from './support.ts';
 
-const CN = 'messageverificationcerts.sandbox.paypal.com';
-const certPath = '/v1/notifications/certs/';
+const CN = paypalCommonName;
+const certPath = paypalCertPath;
 const webhookId = '8PT597110X687430LKGECATA';
 
-/** Test PKI made with the openssl CLI at test time (node:crypto cannot issue certificates). */
+/** The test PKI's certificates and keys, by name. */
 interface Pki {
-  dir: string;
+  test: TestPki;
   caPem: string;
   otherCaPem: string;
   files: Record<string, string>;
   keys: Record<string, string>;
 }
 
-function openssl(dir: string, args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-}
-
 function makePki(): Pki {
-  const dir = mkdtempSync(join(tmpdir(), 'hookgate-paypal-'));
-  const ca = (name: string, subject: string) =>
-    openssl(dir, [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '30',
-      '-subj',
-      subject,
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
-    ]);
-  ca('ca', '/CN=Hookgate Test Root CA');
-  ca('other-ca', '/CN=Someone Else CA');
-  writeFileSync(
-    join(dir, 'ca.ext'),
-    'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n',
-  );
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  writeFileSync(join(dir, 'leaf.ext'), 'basicConstraints=CA:FALSE\n');
-  const issue = (name: string, subject: string, issuer: string, ext: string, key = 'rsa:2048') => {
-    openssl(dir, [
-      'req',
-      '-newkey',
-      key,
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.csr`,
-      '-subj',
-      subject,
-    ]);
-    openssl(dir, [
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      `${issuer}.pem`,
-      '-CAkey',
-      `${issuer}.key`,
-      '-CAcreateserial',
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '30',
-      '-extfile',
-      ext,
-    ]);
-  };
+  const test = new TestPki();
+  test.ca('ca', '/CN=Hookgate Test Root CA');
+  test.ca('other-ca', '/CN=Someone Else CA');
+  const issue = test.issue.bind(test);
   issue('server', '/CN=localhost', 'ca', 'server.ext');
   issue('leaf', `/O=PayPal, Inc./CN=${CN}`, 'ca', 'leaf.ext');
   issue('wrong-cn', '/CN=evil.example.com', 'ca', 'leaf.ext');
   issue('untrusted', `/CN=${CN}`, 'other-ca', 'leaf.ext');
   issue('intermediate', '/CN=Hookgate Test Intermediate', 'ca', 'ca.ext');
   issue('chained', `/CN=${CN}`, 'intermediate', 'leaf.ext');
-  openssl(dir, ['ecparam', '-name', 'prime256v1', '-out', 'ecparam.pem']);
-  issue('ec-leaf', `/CN=${CN}`, 'ca', 'leaf.ext', 'ec:ecparam.pem');
-  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+  issue('ec-leaf', `/CN=${CN}`, 'ca', 'leaf.ext', test.ecKey());
+  const read = (f: string) => test.read(f);
   return {
-    dir,
+    test,
     caPem: read('ca.pem'),
     otherCaPem: read('other-ca.pem'),
     files: {
@@ -129,8 +66,6 @@ function makePki(): Pki {
       'wrong-cn': read('wrong-cn.key'),
       untrusted: read('untrusted.key'),
       chained: read('chained.key'),
-      server: read('server.key'),
-      serverCert: read('server.pem'),
     },
   };
 }
@@ -143,7 +78,7 @@ let hits = 0;
 
 before(async () => {
   pki = makePki();
-  server = createServer({ key: pki.keys.server, cert: pki.keys.serverCert }, (req, res) => {
+  ({ server, host } = await startHttpsHost(pki.test, (req, res) => {
     hits++;
     const url = req.url ?? '';
     if (url === `${certPath}server-error`) return void res.writeHead(500).end('oops');
@@ -151,11 +86,7 @@ before(async () => {
     const body = url.startsWith(certPath) ? pki.files[url.slice(certPath.length)] : undefined;
     if (body === undefined) return void res.writeHead(404).end('not found');
     res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address !== null && typeof address === 'object');
-  host = `127.0.0.1:${address.port}`;
+  }));
   // A port nothing listens on any more: a certificate host that is down.
   const probe = createNetServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -167,7 +98,7 @@ before(async () => {
 
 after(() => {
   server.close();
-  rmSync(pki.dir, { recursive: true, force: true });
+  pki.test.remove();
 });
 
 const NOW = Date.now();
@@ -182,11 +113,19 @@ function options(extra: Record<string, unknown> = {}): PayPalOptions {
   });
 }
 
+/** One runtime (certificate cache) per options object, as the gateway builds one per source. */
+const runtimes = new WeakMap<PayPalOptions, PayPalRuntime>();
+
 function ctx(
   o: PayPalOptions,
-  extra: Partial<VerifyContext<PayPalOptions>> = {},
-): VerifyContext<PayPalOptions> {
-  return { now: NOW, secrets: [], toleranceSeconds: 0, options: o, ...extra };
+  extra: Partial<VerifyContext<PayPalOptions, PayPalRuntime>> = {},
+): VerifyContext<PayPalOptions, PayPalRuntime> {
+  let runtime = runtimes.get(o);
+  if (runtime === undefined) {
+    runtime = paypal.runtime!(o);
+    runtimes.set(o, runtime);
+  }
+  return { now: NOW, secrets: [], toleranceSeconds: 0, options: o, runtime, ...extra };
 }
 
 interface Sent {
@@ -224,7 +163,7 @@ function paypalRequest(s: Sent = {}) {
 async function run(
   req: ReturnType<typeof request>,
   o = options(),
-  extra: Partial<VerifyContext<PayPalOptions>> = {},
+  extra: Partial<VerifyContext<PayPalOptions, PayPalRuntime>> = {},
 ) {
   const context = ctx(o, extra);
   await paypal.prepare?.(req, context);

@@ -110,7 +110,13 @@ describe('slack provider', () => {
       challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
       type: 'url_verification',
     });
-    const source = { provider: slack, secrets: [secret], toleranceSeconds: 300, options: {} };
+    const source = {
+      provider: slack,
+      secrets: [secret],
+      toleranceSeconds: 300,
+      options: {},
+      runtime: undefined,
+    };
     const ok = await verifyWebhook(source, request(body, headers(sign(body))), NOW_MS, () => {});
     assert.deepEqual(ok.handshake, {
       signed: true,

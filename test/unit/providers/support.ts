@@ -33,11 +33,13 @@ export function context<O>(
   secrets: readonly string[],
   opts: CheckOptions = {},
 ): VerifyContext<O> {
+  const options = provider.optionsSchema.parse(opts.options ?? {});
   return {
     now: opts.now ?? NOW_MS,
     secrets,
     toleranceSeconds: opts.toleranceSeconds ?? provider.defaultToleranceSeconds,
-    options: provider.optionsSchema.parse(opts.options ?? {}),
+    options,
+    runtime: provider.runtime?.(options),
   };
 }
 

@@ -215,6 +215,7 @@ describe('talabat provider', () => {
         secrets: [secret],
         toleranceSeconds: 60,
         options: talabat.optionsSchema.parse({ service: 'middleware', requireExpiry: true }),
+        runtime: undefined,
       }),
       { ok: true },
     );
