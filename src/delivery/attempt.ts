@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.ts';
+import type { OnDead } from '../domain/delivery-state.ts';
 import type { GroupCommit } from '../domain/group-commit.ts';
 import { idempotencyKey } from '../domain/idempotency.ts';
 import { newId } from '../domain/ids.ts';
@@ -36,6 +37,8 @@ export interface AttemptDeps {
   readonly transforms?: ReadonlyMap<string, Transform> | undefined;
   /** Route name → the fields its configuration captures from the answer. */
   readonly captures?: ReadonlyMap<string, Capture> | undefined;
+  /** Route name → what a dead delivery does to its ordering key (`block` when absent). */
+  readonly onDead?: ReadonlyMap<string, OnDead> | undefined;
 }
 
 /** How one attempt went, from its start to its record: what observers of an attempt need. */
@@ -83,6 +86,7 @@ export class AttemptRunner {
     } else {
       const payload = shaped?.kind === 'send' ? shaped : undefined;
       runtime.circuit?.onStart();
+      const ticket = runtime.adaptStart();
       const started = performance.now();
       verdict = await this.deps.destinations.get(config.name).send(
         {
@@ -97,6 +101,7 @@ export class AttemptRunner {
       );
       durationMs = Math.round(performance.now() - started);
       await runtime.circuit?.onResult(clock.now(), countsAgainstDestination(verdict));
+      runtime.adaptResult(ticket, clock.now(), verdict, durationMs);
       freeSlot();
       decision = decideOutcome({
         verdict,
@@ -127,6 +132,14 @@ export class AttemptRunner {
         requestBody: shaped?.kind === 'send' ? shaped.body : null,
       },
       outcome,
+      ordering:
+        delivery.orderingKey === null
+          ? undefined
+          : {
+              destination: delivery.destination,
+              key: delivery.orderingKey,
+              onDead: this.deps.onDead?.get(delivery.route) ?? 'block',
+            },
     });
     const report: AttemptReport = {
       claimed,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { name } from '../config/name.ts';
+import { adaptive } from '../config/adaptive.ts';
+import { ordering } from '../config/ordering.ts';
 import { duration } from '../config/units.ts';
 
 /** The seed's retry schedule: 1m, 5m, 15m, 30m, 1h, 2h, 6h, 12h, 24h. */
@@ -34,6 +36,10 @@ export const commonDestination = {
       minimumRequests: z.number().int().positive().default(20),
     })
     .prefault({}),
+  /** Deliveries of one key in the order they were stored, one at a time (docs/ordering.md). */
+  ordering: ordering.optional(),
+  /** Concurrency (and rate) that adapts to the destination's answers (AIMD). */
+  adaptive: adaptive.optional(),
   retry: z
     .strictObject({
       schedule: z.array(duration).min(1).prefault(defaultRetrySchedule),

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newId } from '../../src/domain/ids.ts';
 import type { NewEvent, Store } from '../../src/store/store.ts';
+import { orderingContract } from './ordering-contract.ts';
 
 const t0 = Date.UTC(2026, 0, 1);
 const day = 86_400_000;
@@ -732,6 +733,8 @@ export function storeContract(
         }
       },
     );
+
+    orderingContract(() => store, makeEvent);
 
     it('lists newest first and pages with `before`', async () => {
       const events = [0, 1, 2, 3, 4].map(() => makeEvent({ source: 'list' }));

@@ -9,6 +9,8 @@ export class EventWriter {
   private readonly countDuplicate;
   private readonly insertEvent;
   private readonly insertDelivery;
+  private readonly keyTurnTaken;
+  private readonly insertOrdered;
 
   constructor(private readonly db: Database.Database) {
     // An expired key is taken over in place; a live one makes this event a duplicate.
@@ -52,6 +54,20 @@ export class EventWriter {
          created_at, updated_at)
        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
     );
+    this.keyTurnTaken = db.prepare<[string, string], { one: number }>(
+      'SELECT 1 AS one FROM deliveries WHERE destination = ? AND ordering_key = ? AND key_turn = 1',
+    );
+    // An ordered delivery takes its key's turn when no one holds it, else waits queued; key_seq
+    // keeps the order they were stored in (this process is the file's one writer).
+    this.insertOrdered = db.prepare<
+      [string, string, string, string, string, number, number, number, string, number]
+    >(
+      `INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at,
+         created_at, updated_at, ordering_key, key_seq, key_turn)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,
+         coalesce((SELECT key_seq FROM deliveries WHERE key_seq IS NOT NULL
+           ORDER BY key_seq DESC LIMIT 1), 0) + 1, ?)`,
+    );
   }
 
   insertBatch(events: readonly NewEvent[]): InsertOutcome[] {
@@ -87,8 +103,25 @@ export class EventWriter {
       e.receivedAt,
     );
     const at = e.receivedAt;
-    for (const d of e.deliveries)
-      this.insertDelivery.run(d.id, e.id, d.route, d.destination, at, at, at);
+    for (const d of e.deliveries) {
+      const key = wellFormed(d.orderingKey ?? null);
+      if (key === null) this.insertDelivery.run(d.id, e.id, d.route, d.destination, at, at, at);
+      else {
+        const turn = this.keyTurnTaken.get(d.destination, key) === undefined;
+        this.insertOrdered.run(
+          d.id,
+          e.id,
+          d.route,
+          d.destination,
+          turn ? 'pending' : 'queued',
+          at,
+          at,
+          at,
+          key,
+          turn ? 1 : 0,
+        );
+      }
+    }
     return { status: 'stored', eventId: e.id };
   }
 }

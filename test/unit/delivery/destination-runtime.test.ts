@@ -32,6 +32,8 @@ function claimed(n: number, bodyBytes: number): ClaimedDelivery {
       reasons: null,
       createdAt: 0,
       updatedAt: 0,
+      orderingKey: null,
+      keyTurn: false,
     },
     event: {
       id: `evt_${n}`,
