@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { HookgateError } from '../domain/errors.ts';
 import type { DeliveryFilter } from '../store/store.ts';
 import { filterSchema, listSchema, notFound, ok, parse, type AdminDeps } from './http.ts';
+import { holdOf } from './ordering.ts';
 
 /** Deliveries: list, inspect, retry one, requeue by filter; dead letters and quarantine views. */
 export function deliveryRoutes(app: FastifyInstance, deps: AdminDeps): void {
@@ -24,6 +25,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: AdminDeps): void {
     if (delivery === undefined) throw notFound('delivery with this id');
     return ok(reply, {
       ...delivery,
+      hold: await holdOf(store, delivery),
       attemptList: await store.attemptListByDelivery({ deliveryId: delivery.id }),
     });
   });

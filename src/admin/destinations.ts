@@ -39,6 +39,10 @@ export function destinationRoutes(app: FastifyInstance, deps: AdminDeps): void {
         paused: paused.has(d.config.name),
         connection: destinations.get(d.config.name).connection() ?? null,
         inFlight: d.inFlight,
+        // Attempts allowed in flight now (null: only delivery.concurrency limits it).
+        concurrency: d.concurrencyLimit ?? null,
+        // The adaptive concurrency: its bounds, the last change and why (null: not adaptive).
+        adaptive: d.adaptiveView(clock.now()),
         counts: d.counts,
         breaker: (await d.circuit?.snapshot(clock.now())) ?? null,
       })),

@@ -4,6 +4,7 @@ import { deliveryRoutes } from './deliveries.ts';
 import { destinationRoutes } from './destinations.ts';
 import { eventRoutes } from './events.ts';
 import type { AdminDeps } from './http.ts';
+import { orderingRoutes } from './ordering.ts';
 
 export type { AdminDeps } from './http.ts';
 
@@ -17,5 +18,6 @@ export function adminRoutes(deps: AdminDeps) {
     eventRoutes(app, deps);
     deliveryRoutes(app, deps);
     destinationRoutes(app, deps);
+    orderingRoutes(app, deps);
   };
 }

@@ -33,7 +33,11 @@ export interface AimdChange {
 /** Taken when an attempt starts: which limit it was sent under, and whether that was full. */
 export interface AimdTicket {
   readonly seq: number;
-  /** The attempt found every slot of the limit taken (only then does success say "more"). */
+  /**
+   * The limit held the destination back when the attempt started (every slot taken, or more
+   * claimed and waiting): only then does its success say "more would work" (RFC 7661's rule for
+   * TCP: a window that is not used is not raised).
+   */
   readonly saturated: boolean;
 }
 
@@ -99,10 +103,10 @@ export class Aimd {
     return Math.max(0, this.pausedUntilValue - now);
   }
 
-  /** An attempt starts with `inFlight` attempts in flight, itself included. */
-  begin(inFlight: number): AimdTicket {
+  /** An attempt starts with `inFlight` attempts in flight (itself included); `waiting`: more are. */
+  begin(inFlight: number, waiting: boolean): AimdTicket {
     this.started += 1;
-    return { seq: this.started, saturated: inFlight >= this.concurrency };
+    return { seq: this.started, saturated: waiting || inFlight >= this.concurrency };
   }
 
   /** What the attempt came to; the change it caused, if any. */

@@ -159,7 +159,7 @@ export class DestinationRuntime {
 
   /** An attempt starts (after `inFlight` counts it): what the adaptive concurrency needs of it. */
   adaptStart(): AimdTicket | undefined {
-    return this.aimd?.begin(this.inFlight);
+    return this.aimd?.begin(this.inFlight, this.ready.length > 0);
   }
 
   /** An attempt's answer: 429/503 and slow answers lower the concurrency, healthy ones raise it. */

@@ -10,8 +10,9 @@ export const maxPlainKeyLength = 128;
  * class: a class grows with Unicode versions, and the same value must give the same key on
  * every instance and after every upgrade, or a key's order would split in two.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const unsafe = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+export const unsafeInKey =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /**
  * The ordering key as stored: `<source>/<value>`, scoped by source (two platforms' `order_id`s
@@ -25,7 +26,7 @@ export function orderingKey(source: string, value: string): string {
     value.length <= maxPlainKeyLength &&
     value.isWellFormed() &&
     !value.startsWith('#') &&
-    !unsafe.test(value);
+    !unsafeInKey.test(value);
   if (plain) return `${source}/${value}`;
   const digest = createHash('sha256').update(Buffer.from(value, 'utf16le')).digest('base64url');
   return `${source}/#sha256:${digest}`;
