@@ -35,6 +35,11 @@ export function deliveryRoutes(app: FastifyInstance, deps: AdminDeps): void {
     if (delivery === undefined) throw notFound('delivery with this id');
     if (delivery.state === 'delivered')
       throw new HookgateError('CONFLICT', { message: 'This delivery was delivered.' });
+    if (delivery.state === 'queued')
+      throw new HookgateError('CONFLICT', {
+        message:
+          'This delivery waits for an earlier delivery of its ordering key; requeue or discard that one (see its hold).',
+      });
     const requeued = await store.deliveryRequeue({ id: delivery.id, now: clock.now() });
     if (requeued === 0)
       throw new HookgateError('CONFLICT', {

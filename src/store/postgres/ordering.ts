@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { finalStates } from '../../domain/delivery-state.ts';
+import { finalStates, sqlStates } from '../../domain/delivery-state.ts';
 import { toDelivery, type DeliveryRow } from '../rows.ts';
 import type { OrderingKeyListParams, OrderingKeyView } from '../store.ts';
 
@@ -65,7 +65,7 @@ export async function promoteKeys(
         WHERE q.destination = k.destination AND q.ordering_key = k.ordering_key
           AND q.state = 'queued'
         ORDER BY q.key_seq LIMIT 1) n
-      WHERE d.id = n.id AND d.state = 'queued'
+      WHERE d.id = n.id AND d.state IN (${sqlStates('promote')})
         AND NOT EXISTS (SELECT 1 FROM deliveries t WHERE t.destination = k.destination
           AND t.ordering_key = k.ordering_key AND t.key_turn)
       RETURNING d.destination`,

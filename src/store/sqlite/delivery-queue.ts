@@ -148,7 +148,8 @@ export class DeliveryQueue {
     this.promoteNext = db.prepare<[number, number, string, string, string, string]>(
       `UPDATE deliveries SET state = 'pending', key_turn = 1,
          next_attempt_at = min(next_attempt_at, ?), updated_at = ?
-       WHERE id = (SELECT id FROM deliveries WHERE destination = ? AND ordering_key = ?
+       WHERE state IN (${sqlStates('promote')})
+         AND id = (SELECT id FROM deliveries WHERE destination = ? AND ordering_key = ?
            AND state = 'queued' ORDER BY key_seq LIMIT 1)
          AND NOT EXISTS (SELECT 1 FROM deliveries WHERE destination = ? AND ordering_key = ?
            AND key_turn = 1)`,
