@@ -48,6 +48,7 @@ export class Dispatcher {
   /** When retryTimer fires. */
   private retryAt = Infinity;
   private repairTimer: NodeJS.Timeout | undefined;
+  private repairing: Promise<void> | undefined;
   private dueListener: DueListener | undefined;
   private stopped = true;
   private claiming: Promise<void> | undefined;
@@ -136,15 +137,16 @@ export class Dispatcher {
    * the rule of domain/delivery-state.ts `passesKeyTurn`: it is logged as a warning.
    */
   private repairOrdering(): void {
-    if (this.stopped) return;
-    this.deps.store
+    if (this.stopped || this.repairing) return;
+    this.repairing = this.deps.store
       .orderingRepair({ now: this.deps.clock.now() })
       .then((promoted) => {
         if (promoted === 0) return;
         this.deps.logger.warn({ promoted }, 'ordering keys without a turn holder were repaired');
         this.wake();
       })
-      .catch((err: unknown) => this.deps.logger.error({ err }, 'ordering repair failed'));
+      .catch((err: unknown) => this.deps.logger.error({ err }, 'ordering repair failed'))
+      .finally(() => (this.repairing = undefined));
   }
 
   /** Something may be due: claim now (coalesced while a claim runs). */
@@ -177,6 +179,7 @@ export class Dispatcher {
     if (this.repairTimer) clearInterval(this.repairTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.dueListener?.close();
+    await this.repairing;
     // A claim under way may still launch attempts: let it finish, then wait for all of them. A claim
     // ahead still takes leases: let it finish too, so that they are given back below.
     await this.claiming;
