@@ -221,8 +221,12 @@ export class DeliveryQueue {
     return true;
   }
 
-  /** Gives a key's turn to its oldest queued delivery if no one holds it; true if it did. */
-  private promote(destination: string, key: string, now: number): boolean {
+  /**
+   * Gives a key's turn to its oldest queued delivery if no one holds it; true if it did. Inside
+   * the transaction of whatever took the turn away (docs/ordering.md: a discard calls this after
+   * clearing the discarded delivery's key_turn).
+   */
+  promote(destination: string, key: string, now: number): boolean {
     return this.promoteNext.run(now, now, destination, key, destination, key).changes > 0;
   }
 
