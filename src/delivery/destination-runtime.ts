@@ -78,6 +78,8 @@ export class DestinationRuntime {
   private heldBytes = 0;
   /** The adaptive concurrency (`adaptive:`), this instance's own. */
   private readonly aimd: Aimd | undefined;
+  /** The last look at the rate limit found fewer tokens than slots. */
+  private rateBound = false;
   private readonly adaptiveListeners = new Set<AdaptiveListener>();
 
   constructor(
@@ -140,6 +142,8 @@ export class DestinationRuntime {
         ? Math.max(1, Math.floor(this.limiter.points * this.aimd.rateFactor))
         : this.limiter.points;
       const remaining = used === null ? points : Math.max(0, points - used.consumedPoints);
+      // The rate, not the concurrency, is what holds the destination back: its tokens are spent.
+      this.rateBound = remaining < slots;
       if (remaining === 0) return { slots: 0, retryInMs: used?.msBeforeNext ?? 1000 };
       slots = Math.min(slots, remaining);
     }
@@ -159,7 +163,8 @@ export class DestinationRuntime {
 
   /** An attempt starts (after `inFlight` counts it): what the adaptive concurrency needs of it. */
   adaptStart(): AimdTicket | undefined {
-    return this.aimd?.begin(this.inFlight, this.ready.length > 0);
+    // More claimed and waiting, or the rate limit spent: the limits are what hold it back.
+    return this.aimd?.begin(this.inFlight, this.ready.length > 0 || this.rateBound);
   }
 
   /** An attempt's answer: 429/503 and slow answers lower the concurrency, healthy ones raise it. */
