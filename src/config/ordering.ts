@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCredentialHeader } from '../domain/credential-header.ts';
 
 /**
  * Where an event's ordering key is read: a dotted JSON path of the body, a header, the event id
@@ -10,7 +11,11 @@ export const orderingKeyRule = z
   .regex(
     /^(source|eventId|header:[A-Za-z0-9_-]+|json:[^\s]+)$/,
     'use json:<path>, header:<name>, eventId or source',
-  );
+  )
+  // A key is stored and shown by the admin API: a credential never becomes one.
+  .refine((rule) => !(rule.startsWith('header:') && isCredentialHeader(rule.slice(7))), {
+    message: 'a credential header (authorization, cookie, signature, token, …) cannot be a key',
+  });
 
 /** `ordering:` on a route or a destination (the route's wins). */
 export const ordering = z.strictObject({

@@ -1,5 +1,4 @@
-/** Header names whose values are credentials: never stored, never logged. */
-const sensitive = /authorization|cookie|signature|token|secret|api-?key|password/i;
+import { isCredentialHeader } from '../domain/credential-header.ts';
 
 const redactedValue = '[redacted]';
 
@@ -14,7 +13,7 @@ export function redactHeaders(
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    out[name] = sensitive.test(name) || extra.includes(name) ? redactedValue : value;
+    out[name] = isCredentialHeader(name) || extra.includes(name) ? redactedValue : value;
   }
   return out;
 }

@@ -50,9 +50,12 @@ routes:
   it('refuses unknown key forms and policies', () => {
     const found = problems(`${base}
 destinations: [{ name: a, url: 'http://127.0.0.1:9/a', ordering: { key: 'body' } }]
-routes: [{ source: shop, destination: a, ordering: { key: 'eventId', onDead: drop } }]
+routes:
+  - { source: shop, destination: a, ordering: { key: 'eventId', onDead: drop } }
+  - { source: shop, destination: a, ordering: { key: 'header:X-Hub-Signature-256' } }
 `);
-    assert.equal(found.length, 2, found.join('\n'));
+    assert.equal(found.length, 3, found.join('\n'));
+    assert.match(found.join('\n'), /routes\[1\]\.ordering\.key: a credential header/);
     assert.match(
       found.join('\n'),
       /destinations\[0\]\.ordering\.key: use json:<path>, header:<name>, eventId or source/,
