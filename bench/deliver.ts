@@ -1,6 +1,7 @@
 /**
  * npm run bench:deliver [-- --events 20000 --concurrency 64 --rate 1000 --seconds 5 --warmup 1
- *                          --store sqlite|postgres --destination http|redis|nats|rabbitmq]
+ *                          --store sqlite|postgres --destination http|redis|nats|rabbitmq
+ *                          --ordering 1000 --rounds 3]
  *
  * 1. Raw undici (low-level dispatch): POSTs of the same 1 KiB body to a keep-alive sink (own
  *    process), as fast as `concurrency` requests in flight allow: the ceiling for any HTTP client
@@ -12,6 +13,10 @@
  *    `warmup` seconds (not counted: connections opening and a cold JIT made the first second's
  *    latencies 50–150 ms) and then `seconds` more; the sink notes each arrival;
  *    received→delivered p50/p99 of the counted ones.
+ *
+ * With `--ordering K`, phase 2 runs twice per round, interleaved: ordering off, then on (the route
+ * orders by `json:order_id`, the events spread over K keys in turn, so each key holds
+ * events/K of them in order); `--rounds R` repeats both and prints each and the medians.
  *
  * With `--destination redis|nats|rabbitmq` (the local servers, or REDIS_URL, NATS_URL,
  * RABBITMQ_URL): phase 1 is the raw client (ioredis XADD, JetStream publish, confirmed AMQP
@@ -35,6 +40,7 @@ import { systemClock } from '../src/domain/clock.ts';
 import { newId } from '../src/domain/ids.ts';
 import { createLogger } from '../src/log.ts';
 import { envelope } from '../src/destinations/envelope.ts';
+import { RouteTable } from '../src/routing/route-table.ts';
 import { brokerBench, type BrokerBench, type BrokerType } from './brokers.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
@@ -49,6 +55,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '1' },
     store: { type: 'string', default: 'sqlite' },
     destination: { type: 'string', default: 'http' },
+    ordering: { type: 'string', default: '0' },
+    rounds: { type: 'string', default: '1' },
   },
 });
 const destinationType = values.destination;
@@ -65,6 +73,8 @@ const concurrency = Number(values.concurrency);
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const warmup = Number(values.warmup);
+const orderingKeys = Number(values.ordering);
+const rounds = Number(values.rounds);
 const root = new URL('../', import.meta.url).pathname;
 const body = Buffer.from(JSON.stringify({ order_id: 'bench', pad: 'x'.repeat(1000) }));
 const secret = randomBytes(32).toString('hex');
@@ -131,6 +141,8 @@ async function sql(text: string): Promise<void> {
 
 /** PostgreSQL schemas this run created, dropped at the end. */
 const schemas: string[] = [];
+/** Phases run so far (each gets a store of its own). */
+let run = 0;
 
 /**
  * A fresh, migrated store for one phase: a SQLite file in its own folder, or a PostgreSQL schema
@@ -156,24 +168,42 @@ async function openBenchStore(phase: string): Promise<{ store: Store; url: strin
 /** The destination the gateway delivers to: the HTTP sink, or a broker. */
 let brokerDestination: Record<string, unknown> | undefined;
 
-function config(sinkUrl: string, storageUrl: string, dir: string) {
+function config(sinkUrl: string, storageUrl: string, dir: string, ordered = false) {
   return parseConfig(
     JSON.stringify({
       storage: { url: storageUrl },
       delivery: { concurrency, pollInterval: '1s' },
       sources: [{ name: 'bench', provider: 'generic-hmac', secrets: [secret] }],
       destinations: [{ name: 'sink', url: `${sinkUrl}/deliver`, ...brokerDestination }],
-      routes: [{ source: 'bench', destination: 'sink' }],
+      routes: [
+        {
+          source: 'bench',
+          destination: 'sink',
+          ...(ordered ? { ordering: { key: 'json:order_id' } } : {}),
+        },
+      ],
     }),
     { file: 'bench', env: {}, dataDir: dir },
   ).config;
 }
 
-async function hookgateThroughput(sinkUrl: string): Promise<number> {
-  const { store, url, dir } = await openBenchStore('deliver');
+/**
+ * Stores `events` events, then lets the dispatcher deliver them. `keys` > 0: the route orders by
+ * `json:order_id` and event i belongs to key i % keys; the deliveries are made by the route table,
+ * as ingress makes them.
+ */
+async function hookgateThroughput(sinkUrl: string, keys = 0): Promise<number> {
+  const { store, url, dir } = await openBenchStore(keys > 0 ? `ordered${run}` : `deliver${run}`);
+  run += 1;
+  const cfg = config(sinkUrl, url, dir, keys > 0);
+  const routes = new RouteTable(cfg);
+  const bodies = Array.from({ length: Math.max(1, keys) }, (_, k) =>
+    keys > 0 ? Buffer.from(JSON.stringify({ order_id: `k-${k}`, pad: 'x'.repeat(1000) })) : body,
+  );
   for (let i = 0; i < events; i += 1000) {
-    const batch: NewEvent[] = Array.from({ length: Math.min(1000, events - i) }, () => {
+    const batch: NewEvent[] = Array.from({ length: Math.min(1000, events - i) }, (_, j) => {
       const id = newId('evt');
+      const eventBody = bodies[(i + j) % bodies.length] as Buffer;
       return {
         id,
         source: 'bench',
@@ -187,20 +217,31 @@ async function hookgateThroughput(sinkUrl: string): Promise<number> {
         method: 'POST',
         url: '/webhooks/bench',
         headers: { 'content-type': 'application/json' },
-        body,
+        body: eventBody,
         receivedAt: Date.now(),
-        deliveries: [{ id: newId('dlv'), route: 'bench->sink', destination: 'sink' }],
+        deliveries: routes.deliveriesFor('bench', {
+          eventId: undefined,
+          eventType: undefined,
+          headers: {},
+          body: () => JSON.parse(eventBody.toString()) as unknown,
+        }),
       };
     });
     await store.eventInsertBatch({ events: batch });
   }
   const app = buildApp({
-    config: config(sinkUrl, url, dir),
+    config: cfg,
     store,
     clock: systemClock,
     logger: createLogger('warn'),
   });
   if (!(await app.destinations.whenConnected(10_000))) throw new Error('destination not connected');
+  // The sink counts every event it ever got: this phase's are those beyond what it had.
+  const sinkCount = async () =>
+    brokerDestination === undefined
+      ? ((await (await request(`${sinkUrl}/count`)).body.json()) as number)
+      : 0;
+  const before = await sinkCount();
   const started = performance.now();
   app.dispatcher.start();
   // The end of the run: the sink's count (a request to another process) is watched closely; the
@@ -208,10 +249,7 @@ async function hookgateThroughput(sinkUrl: string): Promise<number> {
   // has everything, then closely until every record is committed.
   let lastDbCheck = performance.now();
   for (;;) {
-    const arrived =
-      brokerDestination === undefined
-        ? ((await (await request(`${sinkUrl}/count`)).body.json()) as number)
-        : 0;
+    const arrived = (await sinkCount()) - before;
     if (arrived >= events || performance.now() - lastDbCheck >= 1000) {
       lastDbCheck = performance.now();
       const counts = await store.deliveryCountByState();
@@ -229,7 +267,7 @@ async function hookgateThroughput(sinkUrl: string): Promise<number> {
 }
 
 async function latency(sinkUrl: string): Promise<{ p50: number; p99: number; count: number }> {
-  const { store, url, dir } = await openBenchStore('latency');
+  const { store, url, dir } = await openBenchStore(`latency${run++}`);
   const app = buildApp({
     config: config(sinkUrl, url, dir),
     store,
@@ -334,17 +372,35 @@ try {
     );
   } else {
     const raw = await rawUndici(sink.url);
-    const hookgate = await hookgateThroughput(sink.url);
+    // Rounds interleave ordering off and on, so the machine's drift touches both alike.
+    const off: number[] = [];
+    const on: number[] = [];
+    for (let r = 0; r < rounds; r += 1) {
+      off.push(await hookgateThroughput(sink.url));
+      if (orderingKeys > 0) on.push(await hookgateThroughput(sink.url, orderingKeys));
+    }
+    const median = (xs: number[]) =>
+      [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    const hookgate = median(off);
+    const list = (xs: number[]) =>
+      xs.length > 1 ? `   (rounds: ${xs.map((x) => x.toFixed(0)).join(', ')})` : '';
     const lat = await latency(sink.url);
-    process.stdout.write(
-      [
-        `deliver bench: ${events} events, ${concurrency} in flight, 1 KiB bodies, node ${process.version}`,
-        `${'raw undici to the sink'.padEnd(31)}${raw.toFixed(0).padStart(8)} req/s`,
-        `${`hookgate dispatcher (${engine})`.padEnd(31)}${hookgate.toFixed(0).padStart(8)} deliveries/s   ratio ${(hookgate / raw).toFixed(2)}x   (goal ${engine === 'postgres' ? '>= 5000/s' : '>= 10000/s, >= 0.5x'})`,
-        `received->delivered (${engine}) at ${rate}/s for ${seconds} s after ${warmup} s: p50 ${lat.p50} ms, p99 ${lat.p99} ms (${lat.count} events; goal p50 < 5 ms)`,
-        '',
-      ].join('\n'),
+    const lines = [
+      `deliver bench: ${events} events, ${concurrency} in flight, 1 KiB bodies, node ${process.version}`,
+      `${'raw undici to the sink'.padEnd(31)}${raw.toFixed(0).padStart(8)} req/s`,
+      `${`hookgate dispatcher (${engine})`.padEnd(31)}${hookgate.toFixed(0).padStart(8)} deliveries/s   ratio ${(hookgate / raw).toFixed(2)}x   (goal ${engine === 'postgres' ? '>= 5000/s' : '>= 10000/s, >= 0.5x'})${list(off)}`,
+    ];
+    if (orderingKeys > 0) {
+      const ordered = median(on);
+      lines.push(
+        `${`  ordered, ${orderingKeys} keys`.padEnd(31)}${ordered.toFixed(0).padStart(8)} deliveries/s   ordering on/off ${(ordered / hookgate).toFixed(2)}x   (goal >= 0.80x)${list(on)}`,
+      );
+    }
+    lines.push(
+      `received->delivered (${engine}) at ${rate}/s for ${seconds} s after ${warmup} s: p50 ${lat.p50} ms, p99 ${lat.p99} ms (${lat.count} events; goal p50 < 5 ms)`,
+      '',
     );
+    process.stdout.write(lines.join('\n'));
   }
 } finally {
   sink.child.kill();

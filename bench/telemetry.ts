@@ -86,6 +86,7 @@ async function main(): Promise<void> {
     store,
     queue: new QueueView(store, [], systemClock, 5000),
     breakers: async () => [],
+    concurrency: () => ({}),
     connections: () => ({}),
     version: 'bench',
   });

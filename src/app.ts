@@ -149,6 +149,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
   http.setNotFoundHandler(notFoundHandler);
   const metrics = observe.startMetrics({
     breakers: () => dispatcher.breakerSnapshots(),
+    concurrency: () => dispatcher.concurrencyLimits(),
     connections: () => destinations.connections(),
     ...(redis ? { redisUp: () => redis.mode === 'shared' } : {}),
   });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { HookgateError } from '../domain/errors.ts';
 import type { DeliveryFilter } from '../store/store.ts';
 import { filterSchema, listSchema, notFound, ok, parse, type AdminDeps } from './http.ts';
+import { holdOf } from './ordering.ts';
 
 /** Deliveries: list, inspect, retry one, requeue by filter; dead letters and quarantine views. */
 export function deliveryRoutes(app: FastifyInstance, deps: AdminDeps): void {
@@ -24,6 +25,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: AdminDeps): void {
     if (delivery === undefined) throw notFound('delivery with this id');
     return ok(reply, {
       ...delivery,
+      hold: await holdOf(store, delivery),
       attemptList: await store.attemptListByDelivery({ deliveryId: delivery.id }),
     });
   });
@@ -33,6 +35,11 @@ export function deliveryRoutes(app: FastifyInstance, deps: AdminDeps): void {
     if (delivery === undefined) throw notFound('delivery with this id');
     if (delivery.state === 'delivered')
       throw new HookgateError('CONFLICT', { message: 'This delivery was delivered.' });
+    if (delivery.state === 'queued')
+      throw new HookgateError('CONFLICT', {
+        message:
+          'This delivery waits for an earlier delivery of its ordering key; requeue or discard that one (see its hold).',
+      });
     const requeued = await store.deliveryRequeue({ id: delivery.id, now: clock.now() });
     if (requeued === 0)
       throw new HookgateError('CONFLICT', {

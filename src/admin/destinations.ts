@@ -34,6 +34,10 @@ export function destinationRoutes(app: FastifyInstance, deps: AdminDeps): void {
         connection: destinations.get(d.config.name).connection() ?? null,
         // Counted from the attempt events, not read from the dispatcher.
         ...deps.observe.attempts.view(d.config.name),
+        // Attempts allowed in flight now (null: only delivery.concurrency limits it).
+        concurrency: d.concurrencyLimit ?? null,
+        // The adaptive concurrency: its bounds, the last change and why (null: not adaptive).
+        adaptive: d.adaptiveView(clock.now()),
         breaker: (await d.circuit?.snapshot(clock.now())) ?? null,
       })),
     );

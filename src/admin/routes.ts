@@ -7,6 +7,7 @@ import type { AdminDeps } from './http.ts';
 import { idempotencyRoutes } from './idempotency.ts';
 import { monitoringRoutes } from './monitoring.ts';
 import { sourceHealthRoutes } from './source-health.ts';
+import { orderingRoutes } from './ordering.ts';
 
 export type { AdminDeps } from './http.ts';
 
@@ -23,5 +24,6 @@ export function adminRoutes(deps: AdminDeps) {
     monitoringRoutes(app, deps);
     idempotencyRoutes(app, deps);
     sourceHealthRoutes(app, deps);
+    orderingRoutes(app, deps);
   };
 }

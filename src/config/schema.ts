@@ -3,6 +3,7 @@ import { getProvider, providerNames } from '../providers/index.ts';
 import { destinationSchema } from '../destinations/schema.ts';
 import { cidr } from './cidr.ts';
 import { capture, name, secret } from './name.ts';
+import { ordering } from './ordering.ts';
 import { routeFilter } from './filter.ts';
 import { duration, size } from './units.ts';
 import { metricsSchema, monitoringSchema, tracingSchema } from './observability.ts';
@@ -109,6 +110,8 @@ const route = z.strictObject({
   transform: z.string().min(1).optional(),
   /** Fields of the destination's answer kept in the delivery's metadata (on top of the transform's). */
   capture: capture.optional(),
+  /** Deliveries of one key in the order they were stored (overrides the destination's). */
+  ordering: ordering.optional(),
 });
 
 export const configSchema = z

@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.ts';
+import type { OnDead } from '../domain/delivery-state.ts';
 import type { GroupCommit } from '../domain/group-commit.ts';
 import { idempotencyKey } from '../domain/idempotency.ts';
 import { newId } from '../domain/ids.ts';
@@ -40,6 +41,8 @@ export interface AttemptDeps {
   readonly transforms?: ReadonlyMap<string, Transform> | undefined;
   /** Route name → the fields its configuration captures from the answer. */
   readonly captures?: ReadonlyMap<string, Capture> | undefined;
+  /** Route name → what a dead delivery does to its ordering key (`block` when absent). */
+  readonly onDead?: ReadonlyMap<string, OnDead> | undefined;
 }
 
 /**
@@ -103,6 +106,7 @@ export class AttemptRunner {
     } else {
       const payload = shaped?.kind === 'send' ? shaped : undefined;
       runtime.circuit?.onStart();
+      const ticket = runtime.adaptStart();
       const sendAt = telemetryNow();
       telemetry.emit('attempt.sending', {
         destination: config.name,
@@ -132,6 +136,7 @@ export class AttemptRunner {
         trace,
       });
       await runtime.circuit?.onResult(clock.now(), countsAgainstDestination(verdict));
+      runtime.adaptResult(ticket, clock.now(), verdict, durationMs);
       freeSlot();
       decision = decideOutcome({
         verdict,
@@ -161,6 +166,14 @@ export class AttemptRunner {
         requestBody: shaped?.kind === 'send' ? shaped.body : null,
       },
       outcome,
+      ordering:
+        delivery.orderingKey === null
+          ? undefined
+          : {
+              destination: delivery.destination,
+              key: delivery.orderingKey,
+              onDead: this.deps.onDead?.get(delivery.route) ?? 'block',
+            },
     });
     const report: AttemptReport = {
       claimed,

@@ -8,6 +8,7 @@ import type { Telemetry } from '../telemetry/events.ts';
 import type { AttemptRecordParams, ClaimedDelivery, DueListener, Store } from '../store/store.ts';
 import type { RedisConnection } from '../shared/redis-connection.ts';
 import type { Transform } from '../transform/types.ts';
+import { routeOnDead } from '../routing/route-table.ts';
 import { AttemptRunner } from './attempt.ts';
 import { routeCaptures } from './capture.ts';
 import type { BreakerSnapshot, TransitionListener } from './circuit-breaker.ts';
@@ -15,6 +16,8 @@ import { attemptMarginMs, DestinationRuntime } from './destination-runtime.ts';
 
 /** Bodies held claimed ahead per destination, at most (large bodies: claim as slots free up). */
 const maxReadyBytes = 16 * 1024 * 1024;
+/** How often the ordering safety net runs (Store.orderingRepair); also once at start. */
+const orderingRepairIntervalMs = 60_000;
 
 export interface DispatcherDeps {
   readonly config: Config;
@@ -45,6 +48,10 @@ export class Dispatcher {
   private total = 0;
   private timer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** When retryTimer fires. */
+  private retryAt = Infinity;
+  private repairTimer: NodeJS.Timeout | undefined;
+  private repairing: Promise<void> | undefined;
   private dueListener: DueListener | undefined;
   private stopped = true;
   private claiming: Promise<void> | undefined;
@@ -82,12 +89,26 @@ export class Dispatcher {
       destinations: deps.destinations,
       transforms: deps.transforms,
       captures: routeCaptures(deps.config),
+      onDead: routeOnDead(deps.config),
     });
+    const options = {
+      globalConcurrency: deps.config.delivery.concurrency,
+      now: deps.clock.now(),
+    };
     this.destinations = new Map(
-      deps.config.destinations.map((d) => [
-        d.name,
-        new DestinationRuntime(d, onTransition, deps.redis),
-      ]),
+      deps.config.destinations.map((d) => {
+        const runtime = new DestinationRuntime(d, onTransition, deps.redis, options);
+        runtime.onAdaptiveChange((destination, { from, to, reason, pausedUntil }) =>
+          deps.telemetry.emit('destination.adapted', {
+            destination,
+            from,
+            to,
+            reason,
+            pausedUntil,
+          }),
+        );
+        return [d.name, runtime];
+      }),
     );
   }
 
@@ -108,6 +129,27 @@ export class Dispatcher {
             ),
     });
     this.wake();
+    this.repairOrdering();
+    this.repairTimer = setInterval(() => this.repairOrdering(), orderingRepairIntervalMs);
+    this.repairTimer.unref();
+  }
+
+  /**
+   * The ordering safety net: a key left with queued deliveries and no turn holder (one was
+   * removed without passing the turn on) gets going again. Finding one means some operation broke
+   * the rule of domain/delivery-state.ts `passesKeyTurn`: it is logged as a warning.
+   */
+  private repairOrdering(): void {
+    if (this.stopped || this.repairing) return;
+    this.repairing = this.deps.store
+      .orderingRepair({ now: this.deps.clock.now() })
+      .then((promoted) => {
+        if (promoted === 0) return;
+        this.deps.logger.warn({ promoted }, 'ordering keys without a turn holder were repaired');
+        this.wake();
+      })
+      .catch((err: unknown) => this.deps.logger.error({ err }, 'ordering repair failed'))
+      .finally(() => (this.repairing = undefined));
   }
 
   /** Something may be due: claim now (coalesced while a claim runs). */
@@ -124,6 +166,16 @@ export class Dispatcher {
       return;
     }
     this.claiming = this.claim().finally(() => (this.claiming = undefined));
+  }
+
+  /** Attempts each destination may have in flight now (read-only, for metrics); none: unlimited. */
+  concurrencyLimits(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, runtime] of this.destinations) {
+      const limit = runtime.concurrencyLimit;
+      if (limit !== undefined) out[name] = limit;
+    }
+    return out;
   }
 
   /** Resolves when no claim runs and no attempt is in flight (tests drive the clock with this). */
@@ -145,8 +197,10 @@ export class Dispatcher {
   async stop(timeoutMs: number): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.repairTimer) clearInterval(this.repairTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.dueListener?.close();
+    await this.repairing;
     // A claim under way may still launch attempts: let it finish, then wait for all of them. A claim
     // ahead still takes leases: let it finish too, so that they are given back below.
     await this.claiming;
@@ -257,7 +311,7 @@ export class Dispatcher {
     const { concurrency, lease } = this.deps.config.delivery;
     if (lease <= destination.config.timeoutMs + attemptMarginMs) return 0;
     if (destination.readyBytes >= maxReadyBytes) return 0;
-    return 4 * Math.min(concurrency, destination.config.concurrency ?? concurrency);
+    return 4 * Math.min(concurrency, destination.concurrencyLimit ?? concurrency);
   }
 
   /** True when a claim since the last wake-up from outside found everything that was due. */
@@ -265,11 +319,18 @@ export class Dispatcher {
     return this.drained.get(destination.config.name) === this.wakeups;
   }
 
-  /** A rate limit refills later: look again then, not only at the next poll. */
+  /**
+   * A rate limit refills or a pause ends later: look again then, not only at the next poll (the
+   * earliest of the times asked for: a long pause of one destination does not delay another's).
+   */
   private wakeIn(ms: number): void {
-    if (this.retryTimer) return;
+    const at = Date.now() + ms;
+    if (this.retryTimer && this.retryAt <= at) return;
+    clearTimeout(this.retryTimer);
+    this.retryAt = at;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
+      this.retryAt = Infinity;
       this.wake();
     }, ms);
     this.retryTimer.unref();
@@ -290,7 +351,18 @@ export class Dispatcher {
     };
     const run = this.attempts
       .run(item, destination, freeSlot)
-      .then(() => undefined)
+      .then((report) => {
+        // An ordered delivery that is over may have passed its key's turn: the next one of the
+        // key is due now although nothing woke the dispatcher from outside.
+        if (
+          report.recorded &&
+          item.delivery.orderingKey !== null &&
+          report.outcome.state !== 'retry'
+        ) {
+          this.drained.delete(destination.config.name);
+          this.startRound();
+        }
+      })
       .catch((err: unknown) => {
         this.deps.telemetry.emit('store.failed', { operation: 'record', error: err });
         this.deps.logger.error({ err, deliveryId: item.delivery.id }, 'attempt failed to record');

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { name } from '../config/name.ts';
+import { adaptive } from '../config/adaptive.ts';
+import { ordering } from '../config/ordering.ts';
 import { retrySchema } from '../config/retry.ts';
 import { duration } from '../config/units.ts';
 
@@ -32,5 +34,9 @@ export const commonDestination = {
       minimumRequests: z.number().int().positive().default(20),
     })
     .prefault({}),
+  /** Deliveries of one key in the order they were stored, one at a time (docs/ordering.md). */
+  ordering: ordering.optional(),
+  /** Concurrency (and rate) that adapts to the destination's answers (AIMD). */
+  adaptive: adaptive.optional(),
   retry: retrySchema,
 };

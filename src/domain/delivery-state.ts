@@ -5,6 +5,11 @@
  */
 export type DeliveryState =
   | 'pending'
+  /**
+   * Ordering: waits for the delivery that holds its ordering key's turn (an earlier one of the
+   * same key and destination): held for ordering, never claimed until its turn passes to it.
+   */
+  | 'queued'
   | 'delivered'
   | 'retry'
   | 'dead'
@@ -16,6 +21,7 @@ export type DeliveryState =
 
 export const deliveryStates: readonly DeliveryState[] = [
   'pending',
+  'queued',
   'retry',
   'held',
   'quarantined',
@@ -46,12 +52,20 @@ export const transitions = {
   pause: { from: ['pending', 'retry'], to: 'held', skipsLeased: true },
   /** The destination is resumed: what was held is due now. */
   resume: { from: ['held'], to: 'pending', skipsLeased: false },
-  /** An operator makes a delivery due now with a fresh retry budget (one, or by filter). */
+  /**
+   * An operator makes a delivery due now with a fresh retry budget (one, or by filter). An
+   * ordered delivery that does not hold its key's turn goes to `queued` instead and waits for it
+   * (oldest first): a requeue never jumps its key's order. `queued` is not a from-state: a
+   * waiting delivery cannot be pushed ahead of the one before it.
+   */
   requeue: {
     from: ['dead', 'retry', 'held', 'pending', 'quarantined'],
     to: 'pending',
     skipsLeased: true,
   },
+  /** Its ordering key's turn passed to it (the oldest queued one of the key): due now, as a new
+   * delivery is (held while its destination is paused). */
+  promote: { from: ['queued'], to: 'pending', skipsLeased: false },
 } as const satisfies Record<string, Transition>;
 
 export type DeliveryOperation = keyof typeof transitions;
@@ -83,4 +97,24 @@ export function canMove(operation: DeliveryOperation, from: DeliveryState): bool
  */
 export function sqlStates(operation: DeliveryOperation): string {
   return transitions[operation].from.map((s) => `'${s}'`).join(', ');
+}
+
+/**
+ * What a dead (or quarantined) delivery does to its ordering key: `block` keeps the key's turn
+ * (the later ones wait until an operator requeues or discards it), `skip` passes it on.
+ */
+export type OnDead = 'block' | 'skip';
+
+/**
+ * THE rule of ordering keys, for every operation of every engine: a key's turn belongs to one
+ * delivery at a time (`key_turn`, unique per destination and key in the schema), and only that
+ * one can be pending, retry or held; the others of the key are `queued`. The turn passes to the
+ * oldest queued delivery of the key (by `key_seq`, the order they were stored in) when the
+ * delivery holding it ends in a state for which this returns true. An operation that removes a
+ * delivery holding the turn from the key in any other way (a discard, say) must pass it on the
+ * same way, in the same transaction (see `docs/ordering.md`).
+ */
+export function passesKeyTurn(state: DeliveryState, onDead: OnDead): boolean {
+  if (finalStates.includes(state)) return true;
+  return onDead === 'skip' && (state === 'dead' || state === 'quarantined');
 }

@@ -136,3 +136,6 @@ export function decideOutcome(params: {
     error,
   };
 }
+
+/** Why an adaptive destination's concurrency changed (a closed set: it labels a metric). */
+export type AdaptReason = 'start' | '429' | '503' | 'latency' | 'healthy' | 'retry-after';

@@ -1,13 +1,13 @@
-/**
- * A net for credential headers of any request, whatever its source (a proxy's token, a cookie).
- * The source's own signature and credential headers are named by its provider (`declared`):
- * their names follow no pattern (`paypal-transmission-sig`, `x-shopify-hmac-sha256`).
- */
-const sensitive = /authorization|cookie|signature|token|secret|api-?key|password/i;
+import { isCredentialHeader } from '../domain/credential-header.ts';
 
 const redactedValue = '[redacted]';
 
-/** Copies headers for storage with credential values replaced: never stored, never shown. */
+/**
+ * Copies headers for storage with credential values replaced: never stored, never shown. Two
+ * nets: the source's own signature and credential headers, named by its provider (`declared`:
+ * their names follow no pattern, `paypal-transmission-sig`, `x-shopify-hmac-sha256`), and any
+ * header whose name says it is a credential, whatever the source (a proxy's token, a cookie).
+ */
 export function redactHeaders(
   headers: Readonly<Record<string, string | undefined>>,
   declared: readonly string[],
@@ -15,7 +15,7 @@ export function redactHeaders(
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    out[name] = declared.includes(name) || sensitive.test(name) ? redactedValue : value;
+    out[name] = declared.includes(name) || isCredentialHeader(name) ? redactedValue : value;
   }
   return out;
 }

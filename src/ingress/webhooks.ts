@@ -133,6 +133,7 @@ async function receive(
   const deliveries = handshake
     ? []
     : deps.routes.deliveriesFor(source.name, {
+        eventId: verified.eventId,
         eventType: verified.eventType,
         headers,
         body: () => webhook.json(),

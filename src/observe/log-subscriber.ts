@@ -63,6 +63,9 @@ export function subscribeLogs(telemetry: Telemetry, logger: Logger): void {
   telemetry.on('destination.resumed', ({ destination }) =>
     logger.info({ destination }, 'destination resumed'),
   );
+  telemetry.on('destination.adapted', (change) =>
+    logger[change.reason === 'healthy' ? 'debug' : 'info'](change, 'adaptive concurrency'),
+  );
   telemetry.on('commit.finished', ({ size, error }) => {
     if (error) logger.error({ err: error, size }, 'commit failed; answering 503 to its requests');
   });

@@ -21,6 +21,8 @@ export interface ScrapeViews {
   readonly store: Store;
   readonly queue: QueueView;
   readonly breakers: () => Promise<readonly BreakerSnapshot[]>;
+  /** Attempts each destination may have in flight now (configured or adaptive); none: unlimited. */
+  readonly concurrency: () => Record<string, number>;
   /** Broker destinations' connections by destination name. */
   readonly connections: () => Record<string, ConnectionCheck>;
   /** Set when Redis is configured: whether shared state is connected. */
@@ -249,6 +251,12 @@ export class Metrics {
       'Circuit breaker transitions this instance made, by destination and new state',
       ['destination', 'to'],
     );
+    const adaptiveChanges = counter(
+      r,
+      'hookgate_adaptive_changes_total',
+      "Changes of an adaptive destination's concurrency (or Retry-After pauses), by reason",
+      ['destination', 'reason'],
+    );
     const connectionChanges = counter(
       r,
       'hookgate_connection_changes_total',
@@ -280,6 +288,9 @@ export class Metrics {
     );
     telemetry.on('breaker.changed', ({ destination, to }) =>
       breakerTransitions.get({ destination, to }).inc(),
+    );
+    telemetry.on('destination.adapted', ({ destination, reason }) =>
+      adaptiveChanges.get({ destination, reason }).inc(),
     );
     telemetry.on('connection.changed', ({ kind, status }) =>
       connectionChanges.get({ kind, status }).inc(),
@@ -371,6 +382,16 @@ export class Metrics {
         for (const b of await views.breakers())
           for (const state of breakerStates)
             g.set({ destination: b.destination, state }, b.state === state ? 1 : 0);
+      },
+    );
+    gauge(
+      'hookgate_destination_concurrency',
+      'Attempts a destination may have in flight now: its concurrency, or the adaptive one',
+      ['destination'],
+      (g) => {
+        g.reset();
+        for (const [destination, n] of Object.entries(views.concurrency()))
+          g.set({ destination }, n);
       },
     );
     gauge(

@@ -35,6 +35,10 @@ export interface DeliveryRow {
   reasons: string | null;
   created_at: number;
   updated_at: number;
+  ordering_key: string | null;
+  key_seq: number | null;
+  /** 0/1 on SQLite, a boolean on PostgreSQL. */
+  key_turn: number | boolean;
 }
 
 /** Runs synchronous engine work so that a throw becomes a rejection, as with async engines. */
@@ -83,6 +87,8 @@ export function toDelivery(r: DeliveryRow): Delivery {
     reasons: r.reasons === null ? null : (JSON.parse(r.reasons) as string[]),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    orderingKey: r.ordering_key,
+    keyTurn: Boolean(r.key_turn),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 
 export { deliveryStates, type DeliveryState } from '../domain/delivery-state.ts';
-import type { DeliveryState } from '../domain/delivery-state.ts';
+import type { DeliveryState, OnDead } from '../domain/delivery-state.ts';
 import type { DeadReason, ErrorClass } from '../domain/outcome.ts';
 
 export interface NewDelivery {
@@ -12,6 +12,11 @@ export interface NewDelivery {
   /** The route's name (or `<source>-><destination>` when the route has none). */
   readonly route: string;
   readonly destination: string;
+  /**
+   * Its ordering key (domain/ordering-key.ts), or null/absent: not ordered. An ordered delivery
+   * is stored pending when its key is idle, else queued behind the key's earlier ones.
+   */
+  readonly orderingKey?: string | null;
 }
 
 /** What is kept of a received webhook. */
@@ -117,6 +122,28 @@ export interface Delivery {
   readonly reasons: readonly string[] | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** Its ordering key, or null: not ordered. */
+  readonly orderingKey: string | null;
+  /** Whether it holds its ordering key's turn (domain/delivery-state.ts `passesKeyTurn`). */
+  readonly keyTurn: boolean;
+}
+
+/** One ordering key of a destination: who holds its turn, and how many wait behind it. */
+export interface OrderingKeyView {
+  readonly destination: string;
+  readonly key: string;
+  /** The delivery holding the key's turn; null when none does (nothing waits then, or a repair is due). */
+  readonly turn: Delivery | null;
+  /** Deliveries of the key waiting for their turn (state queued). */
+  readonly queued: number;
+}
+
+export interface OrderingKeyListParams {
+  readonly destination?: string | undefined;
+  readonly key?: string | undefined;
+  /** Only keys whose turn is held by a delivery that is not pending (retry, held, dead, quarantined). */
+  readonly blocked?: boolean | undefined;
+  readonly limit: number;
 }
 
 export interface ClaimParams {
@@ -148,6 +175,18 @@ export interface AttemptRecordParams {
   readonly owner: string;
   readonly attempt: NewAttempt;
   readonly outcome: AttemptOutcome;
+  /**
+   * Set for an ordered delivery (what it was claimed with): when the outcome passes its key's turn
+   * (`passesKeyTurn`), the turn goes to the key's oldest queued delivery in the same transaction.
+   */
+  readonly ordering?: RecordOrdering | undefined;
+}
+
+export interface RecordOrdering {
+  readonly destination: string;
+  readonly key: string;
+  /** A dead or quarantined outcome keeps the key's turn (`block`) or passes it on (`skip`). */
+  readonly onDead: OnDead;
 }
 
 export interface PauseParams {
@@ -246,6 +285,18 @@ export interface Store {
     params: { now: number } & ({ id: string } | { filter: DeliveryFilter }),
   ): Promise<number>;
   destinationPausedList(): Promise<string[]>;
+  /**
+   * Ordering keys by the delivery holding their turn (with how many wait behind it), by
+   * destination and key; `blocked`: only those whose turn holder is not pending.
+   */
+  orderingKeyList(params: OrderingKeyListParams): Promise<OrderingKeyView[]>;
+  /**
+   * The safety net of ordering (the dispatcher runs it at start and now and then): a delivery in
+   * a final state gives back a turn it still holds, and a key with queued deliveries and no turn
+   * holder (one was removed without passing it on) gives its turn to its oldest queued one.
+   * Returns how many deliveries it made due.
+   */
+  orderingRepair(params: { now: number }): Promise<number>;
   /**
    * Calls `onDue` when another writer may have made deliveries due. PostgreSQL: LISTEN/NOTIFY,
    * so a delivery stored by instance A wakes every instance. SQLite serves one process, whose own

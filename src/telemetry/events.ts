@@ -8,7 +8,7 @@
  * subscriber cannot fail a webhook or an attempt.
  */
 import type { AttemptReport } from './attempt-report.ts';
-import type { BreakerState } from '../domain/outcome.ts';
+import type { AdaptReason, BreakerState } from '../domain/outcome.ts';
 import type { DeliveryState } from '../domain/delivery-state.ts';
 import type { ErrorCode } from '../domain/errors.ts';
 import type { Verdict } from '../domain/outcome.ts';
@@ -164,6 +164,15 @@ export interface TelemetryEvents {
     readonly by: 'operator' | 'destination';
   };
   'destination.resumed': { readonly destination: string };
+  /** An adaptive destination's concurrency changed, or a Retry-After paused its sending. */
+  'destination.adapted': {
+    readonly destination: string;
+    readonly from: number;
+    readonly to: number;
+    readonly reason: AdaptReason;
+    /** Until when sending is paused (a Retry-After), or null. */
+    readonly pausedUntil: number | null;
+  };
   /** Redis (shared state) or a broker destination's client connected or lost its connection. */
   'connection.changed': {
     /** `redis` for the shared-state connection, else the destination type (`nats`, …). */

@@ -6,6 +6,7 @@ import { newId } from '../../src/domain/ids.ts';
 import type { Store } from '../../src/store/store.ts';
 import { makeEvent, t0 } from './make-event.ts';
 import { monitoringContract } from './monitoring-contract.ts';
+import { orderingContract } from './ordering-contract.ts';
 
 export { makeEvent } from './make-event.ts';
 
@@ -747,6 +748,8 @@ export function storeContract(
         }
       },
     );
+
+    orderingContract(() => store, makeEvent);
 
     it('lists newest first and pages with `before`', async () => {
       const events = [0, 1, 2, 3, 4].map(() => makeEvent({ source: 'list' }));

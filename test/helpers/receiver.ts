@@ -10,7 +10,14 @@ export interface Received {
 export type Behaviour = (
   received: Received,
   count: number,
-) => { status: number; body?: string; headers?: Record<string, string>; delayMs?: number };
+) => {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  /** Called once the answer is written, or the connection gone (tests that count requests in flight). */
+  onSent?: () => void;
+};
 
 const okBehaviour: Behaviour = () => ({ status: 200, body: '{"ok":true}' });
 
@@ -32,6 +39,7 @@ export class Receiver {
         const count = (this.counts.get(path) ?? 0) + 1;
         this.counts.set(path, count);
         const answer = (this.behaviours.get(path) ?? okBehaviour)(got, count);
+        if (answer.onSent) res.once('close', answer.onSent);
         const reply = () => {
           res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
           res.end(answer.body ?? '');

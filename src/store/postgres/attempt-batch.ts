@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { passesKeyTurn } from '../../domain/delivery-state.ts';
 import type { AttemptRecordParams } from '../store.ts';
 import { wellFormed, wellFormedValues } from '../text.ts';
 
@@ -6,7 +7,9 @@ import { wellFormed, wellFormedValues } from '../text.ts';
  * Records a batch of attempts in ONE statement: move each delivery its worker still leases to
  * its next state (the lease check and the row lock are the UPDATE's), then insert the attempts
  * of exactly those rows, numbered from the updated count. The rows travel as one json parameter,
- * as the events' do (batch-insert.ts); `reasons` is a json field kept verbatim.
+ * as the events' do (batch-insert.ts); `reasons` is a json field kept verbatim. `release`: the
+ * outcome passes the delivery's ordering key's turn (the caller holds the key's lock and gives
+ * the turn to the next one in its next statement: see ordering.ts).
  */
 const recordSql = `
 WITH input AS (
@@ -14,7 +17,7 @@ WITH input AS (
     started_at bigint, duration_ms int, status_code int, response_body text, error text,
     error_class text, state text, next_attempt_at bigint, last_error text,
     outcome_error_class text, dead_reason text, request_body text, metadata json,
-    reasons json)
+    reasons json, release boolean)
 ),
 updated AS (
   UPDATE deliveries d SET state = i.state, next_attempt_at = i.next_attempt_at,
@@ -23,7 +26,7 @@ updated AS (
       ELSE (coalesce(d.metadata::jsonb, '{}'::jsonb) || i.metadata::jsonb)::text END,
     reasons = i.reasons::text,
     attempts = d.attempts + 1, updated_at = i.started_at + i.duration_ms, lease_owner = NULL,
-    lease_until = NULL
+    lease_until = NULL, key_turn = CASE WHEN i.release THEN false ELSE d.key_turn END
   FROM input i
   WHERE d.id = i.delivery_id AND d.lease_owner = i.owner
   RETURNING d.id, d.attempts
@@ -35,8 +38,13 @@ SELECT i.attempt_id, i.delivery_id, u.attempts, i.owner, i.started_at, i.duratio
 FROM input i JOIN updated u ON u.id = i.delivery_id
 RETURNING delivery_id`;
 
+/** Whether recording this attempt passes its ordering key's turn on. */
+export function passesTurn(item: AttemptRecordParams): boolean {
+  return item.ordering !== undefined && passesKeyTurn(item.outcome.state, item.ordering.onDead);
+}
+
 export async function recordAttempts(
-  db: pg.Pool,
+  db: pg.Pool | pg.PoolClient,
   items: readonly AttemptRecordParams[],
 ): Promise<boolean[]> {
   // A delivery twice in one statement would be updated once and numbered twice: split rounds.
@@ -74,6 +82,7 @@ export async function recordAttempts(
         request_body: wellFormed(attempt.requestBody),
         metadata: outcome.metadata === null ? null : wellFormedValues(outcome.metadata),
         reasons: outcome.reasons?.map((r) => wellFormed(r)) ?? null,
+        ...(passesTurn(items[i] as AttemptRecordParams) ? { release: true } : {}),
       };
     });
     // Named: prepared once per connection (same text every time), planned once.

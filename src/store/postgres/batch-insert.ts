@@ -19,7 +19,7 @@ type Queryable = pg.Pool | pg.PoolClient;
  * connection, parsed and planned once. The stored ids come back only when some event was not
  * stored (the usual batch needs none).
  */
-const insertNewSql = `
+const insertSql = (queued: string) => `
 WITH input AS (
   SELECT t.*, substring($3::bytea FROM t.body_at + 1 FOR t.body_len) AS body
   FROM json_to_recordset($1::json) AS t(id text, source text, provider text,
@@ -43,7 +43,13 @@ stored AS (
   FROM input WHERE dedupe_key IS NULL OR id IN (SELECT event_id FROM won)
   RETURNING id
 ),
-queued AS (
+${queued}
+SELECT (SELECT CASE WHEN count(*) = $6 THEN NULL ELSE coalesce(array_agg(id), '{}') END
+    FROM stored) AS stored,
+  (SELECT pg_notify($5, string_agg(DISTINCT destination, ',')) FROM queued HAVING count(*) > 0)
+    AS notified`;
+
+const insertNewSql = insertSql(`queued AS (
   INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at, created_at,
     updated_at)
   SELECT v.id, v.event_id, v.route, v.destination,
@@ -53,11 +59,48 @@ queued AS (
     at bigint)
   WHERE v.event_id IN (SELECT id FROM stored)
   RETURNING destination
-)
-SELECT (SELECT CASE WHEN count(*) = $6 THEN NULL ELSE coalesce(array_agg(id), '{}') END
-    FROM stored) AS stored,
-  (SELECT pg_notify($5, string_agg(DISTINCT destination, ',')) FROM queued HAVING count(*) > 0)
-    AS notified`;
+)`);
+
+/**
+ * The same with ordered deliveries in the batch (run under their keys' advisory locks, taken by
+ * the transaction's previous statement: see ordering.ts). An ordered delivery takes its key's
+ * turn (created as any delivery is: pending, or held while its destination is paused) when it is the key's first in the batch and no stored delivery holds the turn,
+ * else it is queued; key_seq is drawn in the batch's order, from a subquery that is already
+ * sorted, so a key's deliveries of one batch keep the order they came in.
+ */
+const insertOrderedSql = insertSql(`queued AS (
+  INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at, created_at,
+    updated_at, ordering_key, key_seq, key_turn)
+  SELECT s.id, s.event_id, s.route, s.destination,
+    CASE WHEN s.turn IS FALSE THEN 'queued'
+      ELSE ${sqlCreatedState('EXISTS (SELECT 1 FROM destination_state p WHERE p.destination = s.destination AND p.paused)')}
+    END, s.at, s.at, s.at, s.ordering_key,
+    CASE WHEN s.ordering_key IS NOT NULL THEN nextval('delivery_key_seq') END,
+    coalesce(s.turn, false)
+  FROM (
+    SELECT v.*, CASE WHEN v.ordering_key IS NOT NULL THEN
+        row_number() OVER (PARTITION BY v.destination, v.ordering_key ORDER BY v.ord) = 1
+        AND NOT EXISTS (SELECT 1 FROM deliveries t WHERE t.destination = v.destination
+          AND t.ordering_key = v.ordering_key AND t.key_turn) END AS turn
+    FROM json_to_recordset($2::json) AS v(id text, event_id text, route text, destination text,
+      at bigint, ordering_key text, ord int)
+    WHERE v.event_id IN (SELECT id FROM stored)
+    ORDER BY v.ord
+  ) s
+  RETURNING destination
+)`);
+
+/** The ordering keys of a batch's deliveries (their locks are taken before it is stored). */
+export function orderingKeysOf(
+  events: readonly NewEvent[],
+): { destination: string; key: string }[] {
+  const keys: { destination: string; key: string }[] = [];
+  for (const e of events)
+    for (const d of e.deliveries)
+      if (d.orderingKey != null)
+        keys.push({ destination: d.destination, key: wellFormed(d.orderingKey) });
+  return keys;
+}
 
 /**
  * Counts duplicates on their owners (found through the dedupe table, so owners stored by an
@@ -137,21 +180,27 @@ export async function insertEventBatch(
     bodyAt += e.body.length;
     return row;
   });
+  let ordered = false;
   const deliveries = candidates.flatMap((e) =>
-    e.deliveries.map((d) => ({
-      id: d.id,
-      event_id: e.id,
-      route: d.route,
-      destination: d.destination,
-      at: e.receivedAt,
-    })),
+    e.deliveries.map((d) => {
+      const row = {
+        id: d.id,
+        event_id: e.id,
+        route: d.route,
+        destination: d.destination,
+        at: e.receivedAt,
+      };
+      if (d.orderingKey == null) return row;
+      ordered = true;
+      return { ...row, ordering_key: wellFormed(d.orderingKey) };
+    }),
   );
   const result = await db.query<{ stored: string[] | null }>({
-    name: 'hookgate_insert_events',
-    text: insertNewSql,
+    name: ordered ? 'hookgate_insert_events_ordered' : 'hookgate_insert_events',
+    text: ordered ? insertOrderedSql : insertNewSql,
     values: [
       JSON.stringify(rows),
-      JSON.stringify(deliveries),
+      JSON.stringify(ordered ? deliveries.map((d, ord) => ({ ...d, ord })) : deliveries),
       Buffer.concat(candidates.map((e) => e.body)),
       Math.min(...candidates.map((e) => e.receivedAt)),
       channel,

@@ -3,10 +3,17 @@ import pg from 'pg';
 import { sqlStates } from '../../domain/delivery-state.ts';
 import { deliveryFilterSql } from '../delivery-filter.ts';
 import { readMigrations } from '../migrations.ts';
-import { recordAttempts } from './attempt-batch.ts';
-import { chunkByBodyBytes, insertEventBatch } from './batch-insert.ts';
+import { passesTurn, recordAttempts } from './attempt-batch.ts';
+import { chunkByBodyBytes, insertEventBatch, orderingKeysOf } from './batch-insert.ts';
 import { listenForDue } from './due-listener.ts';
 import { deadSince, dedupeStats, queueStats } from './stats-queries.ts';
+import {
+  listOrderingKeys,
+  lockOrderingKeys,
+  promoteKeys,
+  repairOrdering,
+  type DestinationKey,
+} from './ordering.ts';
 import {
   toAttempt,
   toDelivery,
@@ -31,6 +38,8 @@ import {
   type DueListenParams,
   type InsertOutcome,
   type NewEvent,
+  type OrderingKeyListParams,
+  type OrderingKeyView,
   type PauseParams,
   type QueueStats,
   type Store,
@@ -122,8 +131,12 @@ export class PostgresStore implements Store {
     this.queuePool.on('error', () => undefined);
   }
 
-  private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+  private tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.txOn(this.pool, work);
+  }
+
+  private async txOn<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -175,10 +188,14 @@ export class PostgresStore implements Store {
 
   eventInsertBatch(params: { events: readonly NewEvent[] }): Promise<InsertOutcome[]> {
     const chunks = chunkByBodyBytes(params.events, this.maxStatementBodyBytes);
-    if (chunks.length <= 1) return insertEventBatch(this.pool, params.events, this.channel);
+    const keys = orderingKeysOf(params.events);
+    if (chunks.length <= 1 && keys.length === 0)
+      return insertEventBatch(this.pool, params.events, this.channel);
     // Too many bytes for one statement: several, in one transaction, so the batch stays all or
-    // nothing and a later chunk sees the keys an earlier one claimed.
+    // nothing and a later chunk sees the keys an earlier one claimed. Ordered deliveries: their
+    // keys are locked first, so whether one takes its key's turn is read after the lock.
     return this.tx(async (c) => {
+      await lockOrderingKeys(c, keys);
       const outcomes: InsertOutcome[] = [];
       for (const chunk of chunks)
         outcomes.push(...(await insertEventBatch(c, chunk, this.channel)));
@@ -255,7 +272,22 @@ export class PostgresStore implements Store {
   }
 
   attemptRecordBatch(params: { items: readonly AttemptRecordParams[] }): Promise<boolean[]> {
-    return recordAttempts(this.queuePool, params.items);
+    const passing: DestinationKey[] = [];
+    let now = 0;
+    for (const item of params.items) {
+      if (item.ordering === undefined || !passesTurn(item)) continue;
+      passing.push({ destination: item.ordering.destination, key: item.ordering.key });
+      now = Math.max(now, item.attempt.startedAt + item.attempt.durationMs);
+    }
+    if (passing.length === 0) return recordAttempts(this.queuePool, params.items);
+    // Attempts that pass their key's turn: lock the keys, record, then give each key's turn to
+    // its oldest queued delivery (a later statement, so it sees what the lock waited for).
+    return this.txOn(this.queuePool, async (c) => {
+      await lockOrderingKeys(c, passing);
+      const recorded = await recordAttempts(c, params.items);
+      await promoteKeys(c, passing, now);
+      return recorded;
+    });
   }
 
   async attemptListByDelivery(params: { deliveryId: string }): Promise<Attempt[]> {
@@ -297,6 +329,14 @@ export class PostgresStore implements Store {
     });
   }
 
+  orderingKeyList(params: OrderingKeyListParams): Promise<OrderingKeyView[]> {
+    return listOrderingKeys(this.pool, params);
+  }
+
+  orderingRepair(params: { now: number }): Promise<number> {
+    return repairOrdering(this.pool, (work) => this.tx(work), params.now);
+  }
+
   async destinationPausedList(): Promise<string[]> {
     const { rows } = await this.pool.query<{ destination: string }>(
       'SELECT destination FROM destination_state WHERE paused ORDER BY destination',
@@ -333,28 +373,47 @@ export class PostgresStore implements Store {
     return requeued;
   }
 
-  private async requeue(
+  /**
+   * Requeued deliveries that do not hold their key's turn go to `queued` (their keys locked
+   * first), then each such key's turn goes to its oldest queued delivery if no one holds it: a
+   * requeue keeps its keys' order. A key it could not lock (it became one meanwhile) is left for
+   * the next requeue.
+   */
+  private requeue(
     p: { now: number } & ({ id: string } | { filter: DeliveryFilter }),
   ): Promise<number> {
-    const set = `state = 'pending', next_attempt_at = $1, updated_at = $1, attempt_base = attempts, dead_reason = NULL`;
-    if ('id' in p) {
-      const r = await this.pool.query(
-        `UPDATE deliveries SET ${set} WHERE id = $2 AND state IN (${sqlStates('requeue')}) AND lease_owner IS NULL`,
-        [p.now, p.id],
+    const target = (args: (string | number)[]) => {
+      if ('id' in p) return `id = $${args.push(p.id)}`;
+      const { where } = deliveryFilterSql(
+        { ...p.filter, state: p.filter.state ?? 'dead' },
+        (n) => `$${n}`,
+        args,
       );
+      return `id IN (SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id WHERE ${where.join(' AND ')})`;
+    };
+    const movable = `lease_owner IS NULL AND state IN (${sqlStates('requeue')})`;
+    return this.tx(async (c) => {
+      const keyArgs: (string | number)[] = [];
+      const { rows } = await c.query<{ destination: string; ordering_key: string }>(
+        `SELECT DISTINCT destination, ordering_key FROM deliveries
+         WHERE ${movable} AND ordering_key IS NOT NULL AND NOT key_turn AND ${target(keyArgs)}`,
+        keyArgs,
+      );
+      const keys = rows.map((r) => ({ destination: r.destination, key: r.ordering_key }));
+      await lockOrderingKeys(c, keys);
+      const args: (string | number | string[])[] = [p.now];
+      const where = target(args as (string | number)[]);
+      const locked = `(destination, ordering_key) IN (SELECT * FROM unnest($${args.push(keys.map((k) => k.destination))}::text[], $${args.push(keys.map((k) => k.key))}::text[]))`;
+      const r = await c.query(
+        `UPDATE deliveries SET
+           state = CASE WHEN ordering_key IS NOT NULL AND NOT key_turn THEN 'queued' ELSE 'pending' END,
+           next_attempt_at = $1, updated_at = $1, attempt_base = attempts, dead_reason = NULL
+         WHERE ${movable} AND ${where} AND (ordering_key IS NULL OR key_turn OR ${locked})`,
+        args,
+      );
+      await promoteKeys(c, keys, p.now);
       return r.rowCount ?? 0;
-    }
-    const { where, args } = deliveryFilterSql(
-      { ...p.filter, state: p.filter.state ?? 'dead' },
-      (n) => `$${n}`,
-      [p.now],
-    );
-    const r = await this.pool.query(
-      `UPDATE deliveries SET ${set} WHERE lease_owner IS NULL AND state IN (${sqlStates('requeue')}) AND id IN (
-         SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id WHERE ${where.join(' AND ')})`,
-      args,
-    );
-    return r.rowCount ?? 0;
+    });
   }
 
   /** Wakes every instance's dispatcher (sent at commit when inside a transaction). */

@@ -37,6 +37,9 @@ CREATE TABLE deliveries (
   attempt_base    integer NOT NULL DEFAULT 0,
   reasons         text    NULL,
   metadata        text    NULL,
+  ordering_key    text    NULL,
+  key_seq         bigint  NULL,
+  key_turn        boolean NOT NULL DEFAULT false,
   CONSTRAINT deliveries_pkey PRIMARY KEY (id),
   CONSTRAINT deliveries_event_id_fkey FOREIGN KEY (event_id) REFERENCES events(id)
 ) WITH (fillfactor=30);
@@ -44,6 +47,8 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_created ON deliveries USING btree (created_at);
 CREATE INDEX deliveries_due_by_destination ON deliveries USING btree (destination, next_attempt_at, id) WHERE (state = ANY (ARRAY['pending'::text, 'retry'::text]));
 CREATE INDEX deliveries_event ON deliveries USING btree (event_id);
+CREATE INDEX deliveries_key_queue ON deliveries USING btree (destination, ordering_key, key_seq) WHERE (state = 'queued'::text);
+CREATE UNIQUE INDEX deliveries_key_turn ON deliveries USING btree (destination, ordering_key) WHERE key_turn;
 CREATE INDEX deliveries_state ON deliveries USING btree (state, destination);
 
 CREATE TABLE destination_state (
@@ -89,3 +94,5 @@ CREATE TABLE schema_migrations (
   applied_at bigint  NOT NULL,
   CONSTRAINT schema_migrations_pkey PRIMARY KEY (version)
 );
+
+CREATE SEQUENCE delivery_key_seq AS bigint;

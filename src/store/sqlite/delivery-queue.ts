@@ -7,9 +7,16 @@ import type {
   Delivery,
   DeliveryFilter,
   DeliveryView,
+  OrderingKeyListParams,
+  OrderingKeyView,
   PauseParams,
 } from '../store.ts';
-import { sqlStates } from '../../domain/delivery-state.ts';
+import {
+  finalStates,
+  passesKeyTurn,
+  sqlCreatedState,
+  sqlStates,
+} from '../../domain/delivery-state.ts';
 import { deliveryFilterSql } from '../delivery-filter.ts';
 import { wellFormed, wellFormedValues } from '../text.ts';
 import {
@@ -20,6 +27,16 @@ import {
   type DeliveryRow,
   type EventRow,
 } from '../rows.ts';
+
+interface KeyRow {
+  destination: string;
+  ordering_key: string | null;
+}
+
+/** A requeue's changes: an ordered delivery without its key's turn waits for it (queued). */
+const requeueSet = `state = CASE WHEN ordering_key IS NOT NULL AND key_turn = 0 THEN 'queued'
+    ELSE 'pending' END,
+  next_attempt_at = ?, updated_at = ?, attempt_base = attempts, dead_reason = NULL`;
 
 /**
  * The delivery queue on SQLite: the deliveries table is the queue, leases mark what a worker
@@ -42,6 +59,9 @@ export class DeliveryQueue {
   private readonly releaseHeld;
   private readonly getDelivery;
   private readonly requeueOne;
+  private readonly promoteNext;
+  private readonly staleTurns;
+  private readonly keysWithoutTurn;
 
   constructor(private readonly db: Database.Database) {
     this.getEvent = db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?');
@@ -76,15 +96,19 @@ export class DeliveryQueue {
         string | null,
         string | null,
         number,
+        number,
         string,
         string,
-      ]
+      ],
+      { destination: string; ordering_key: string | null }
     >(
       `UPDATE deliveries SET state = ?, next_attempt_at = ?, last_error = ?, error_class = ?,
          dead_reason = ?, metadata = coalesce(json_patch(coalesce(metadata, '{}'), ?), metadata),
          reasons = ?,
-         attempts = attempts + 1, updated_at = ?, lease_owner = NULL, lease_until = NULL
-       WHERE id = ? AND lease_owner = ?`,
+         attempts = attempts + 1, updated_at = ?, lease_owner = NULL, lease_until = NULL,
+         key_turn = CASE WHEN ? = 1 THEN 0 ELSE key_turn END
+       WHERE id = ? AND lease_owner = ?
+       RETURNING destination, ordering_key`,
     );
     this.attemptsOf = db.prepare<[string], AttemptRow>(
       'SELECT * FROM attempts WHERE delivery_id = ? ORDER BY number',
@@ -119,11 +143,32 @@ export class DeliveryQueue {
        WHERE destination = ? AND state IN (${sqlStates('resume')})`,
     );
     this.getDelivery = db.prepare<[string], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?');
-    this.requeueOne = db.prepare<[number, number, string]>(
-      `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?,
-         attempt_base = attempts, dead_reason = NULL
+    this.requeueOne = db.prepare<[number, number, string], KeyRow & { state: string }>(
+      `UPDATE deliveries SET ${requeueSet}
        WHERE id = ? AND state IN (${sqlStates('requeue')})
-         AND lease_owner IS NULL`,
+         AND lease_owner IS NULL
+       RETURNING destination, ordering_key, state`,
+    );
+    // The key's turn goes to its oldest queued delivery, only while no delivery holds it; it is
+    // then due as a new delivery is (held while its destination is paused).
+    this.promoteNext = db.prepare<[number, number, string, string, string, string]>(
+      `UPDATE deliveries SET key_turn = 1, next_attempt_at = min(next_attempt_at, ?), updated_at = ?,
+         state = ${sqlCreatedState('EXISTS (SELECT 1 FROM destination_state s WHERE s.destination = deliveries.destination AND s.paused = 1)')}
+       WHERE state IN (${sqlStates('promote')})
+         AND id = (SELECT id FROM deliveries WHERE destination = ? AND ordering_key = ?
+           AND state = 'queued' ORDER BY key_seq LIMIT 1)
+         AND NOT EXISTS (SELECT 1 FROM deliveries WHERE destination = ? AND ordering_key = ?
+           AND key_turn = 1)`,
+    );
+    this.staleTurns = db.prepare<[], KeyRow>(
+      `UPDATE deliveries SET key_turn = 0
+       WHERE key_turn = 1 AND state IN (${finalStates.map((f) => `'${f}'`).join(', ')})
+       RETURNING destination, ordering_key`,
+    );
+    this.keysWithoutTurn = db.prepare<[], KeyRow>(
+      `SELECT DISTINCT destination, ordering_key FROM deliveries q
+       WHERE state = 'queued' AND NOT EXISTS (SELECT 1 FROM deliveries t
+         WHERE t.destination = q.destination AND t.ordering_key = q.ordering_key AND t.key_turn = 1)`,
     );
     this.pausedList = db.prepare<[], { destination: string }>(
       'SELECT destination FROM destination_state WHERE paused = 1 ORDER BY destination',
@@ -163,7 +208,8 @@ export class DeliveryQueue {
       p.owner,
     );
     if (inserted.changes === 0) return false;
-    this.moveDelivery.run(
+    const passes = p.ordering !== undefined && passesKeyTurn(o.state, p.ordering.onDead);
+    const moved = this.moveDelivery.get(
       o.state,
       o.nextAttemptAt,
       wellFormed(o.lastError),
@@ -172,10 +218,22 @@ export class DeliveryQueue {
       o.metadata === null ? null : JSON.stringify(wellFormedValues(o.metadata)),
       o.reasons === null ? null : JSON.stringify(o.reasons.map((r) => wellFormed(r))),
       a.startedAt + a.durationMs,
+      passes ? 1 : 0,
       p.deliveryId,
       p.owner,
     );
+    if (passes && moved?.ordering_key != null)
+      this.promote(moved.destination, moved.ordering_key, a.startedAt + a.durationMs);
     return true;
+  }
+
+  /**
+   * Gives a key's turn to its oldest queued delivery if no one holds it; true if it did. Inside
+   * the transaction of whatever took the turn away (docs/ordering.md: a discard calls this after
+   * clearing the discarded delivery's key_turn).
+   */
+  promote(destination: string, key: string, now: number): boolean {
+    return this.promoteNext.run(now, now, destination, key, destination, key).changes > 0;
   }
 
   attempts(deliveryId: string): Attempt[] {
@@ -218,17 +276,87 @@ export class DeliveryQueue {
       .map((r) => ({ ...toDelivery(r), source: r.source, eventType: r.event_type }));
   }
 
+  /**
+   * Requeued deliveries that do not hold their key's turn go to `queued`; then each such key's
+   * turn goes to its oldest queued delivery if no one holds it: the order of a key is kept.
+   */
   requeue(p: { now: number } & ({ id: string } | { filter: DeliveryFilter })): number {
-    if ('id' in p) return this.requeueOne.run(p.now, p.now, p.id).changes;
+    return this.db
+      .transaction(() => {
+        const rows = 'id' in p ? this.requeueOne.all(p.now, p.now, p.id) : this.requeueBy(p);
+        for (const r of rows)
+          if (r.state === 'queued' && r.ordering_key !== null)
+            this.promote(r.destination, r.ordering_key, p.now);
+        return rows.length;
+      })
+      .immediate();
+  }
+
+  private requeueBy(p: { now: number; filter: DeliveryFilter }): (KeyRow & { state: string })[] {
     const { where, args } = deliveryFilterSql(
       { ...p.filter, state: p.filter.state ?? 'dead' },
       () => '?',
     );
-    const sql = `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?,
-        attempt_base = attempts, dead_reason = NULL
+    const sql = `UPDATE deliveries SET ${requeueSet}
       WHERE lease_owner IS NULL AND state IN (${sqlStates('requeue')}) AND id IN (
-        SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id WHERE ${where.join(' AND ')})`;
-    return this.db.prepare<(string | number)[]>(sql).run(p.now, p.now, ...args).changes;
+        SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id WHERE ${where.join(' AND ')})
+      RETURNING destination, ordering_key, state`;
+    return this.db
+      .prepare<(string | number)[], KeyRow & { state: string }>(sql)
+      .all(p.now, p.now, ...args);
+  }
+
+  orderingKeys(p: OrderingKeyListParams): OrderingKeyView[] {
+    const where = ['t.key_turn = 1'];
+    const args: (string | number)[] = [];
+    if (p.destination !== undefined) {
+      where.push('t.destination = ?');
+      args.push(p.destination);
+    }
+    if (p.key !== undefined) {
+      where.push('t.ordering_key = ?');
+      args.push(p.key);
+    }
+    if (p.blocked) where.push("t.state <> 'pending'");
+    args.push(p.limit);
+    const sql = `SELECT t.*, (SELECT count(*) FROM deliveries q WHERE q.destination = t.destination
+        AND q.ordering_key = t.ordering_key AND q.state = 'queued') AS queued
+      FROM deliveries t WHERE ${where.join(' AND ')}
+      ORDER BY t.destination, t.ordering_key LIMIT ?`;
+    const rows = this.db
+      .prepare<(string | number)[], DeliveryRow & { queued: number }>(sql)
+      .all(...args);
+    const views = rows.map((r) => ({
+      destination: r.destination,
+      key: r.ordering_key as string,
+      turn: toDelivery(r),
+      queued: r.queued,
+    }));
+    // A key waiting with no turn holder (a repair is due) is shown too when asked for by name.
+    if (views.length === 0 && p.key !== undefined && p.destination !== undefined) {
+      const queued = this.db
+        .prepare<[string, string], { n: number }>(
+          "SELECT count(*) AS n FROM deliveries WHERE destination = ? AND ordering_key = ? AND state = 'queued'",
+        )
+        .get(p.destination, p.key);
+      if (queued && queued.n > 0)
+        return [{ destination: p.destination, key: p.key, turn: null, queued: queued.n }];
+    }
+    return views;
+  }
+
+  /** See Store.orderingRepair. */
+  repairOrdering(now: number): number {
+    return this.db
+      .transaction(() => {
+        const keys = [...this.staleTurns.all(), ...this.keysWithoutTurn.all()];
+        let promoted = 0;
+        for (const k of keys)
+          if (k.ordering_key !== null && this.promote(k.destination, k.ordering_key, now))
+            promoted += 1;
+        return promoted;
+      })
+      .immediate();
   }
 
   paused(): string[] {

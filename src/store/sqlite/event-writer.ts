@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { sqlCreatedState } from '../../domain/delivery-state.ts';
+import { created, sqlCreatedState } from '../../domain/delivery-state.ts';
 import type { InsertOutcome, NewEvent } from '../store.ts';
 import { wellFormed } from '../text.ts';
 
@@ -10,6 +10,9 @@ export class EventWriter {
   private readonly countDuplicate;
   private readonly insertEvent;
   private readonly insertDelivery;
+  private readonly destinationPaused;
+  private readonly keyTurnTaken;
+  private readonly insertOrdered;
 
   constructor(private readonly db: Database.Database) {
     // An expired key is taken over in place; a live one makes this event a duplicate.
@@ -59,6 +62,23 @@ export class EventWriter {
          'EXISTS (SELECT 1 FROM destination_state s WHERE s.destination = ? AND s.paused = 1)',
        )}, ?, ?, ?)`,
     );
+    this.destinationPaused = db.prepare<[string], { one: number }>(
+      'SELECT 1 AS one FROM destination_state WHERE destination = ? AND paused = 1',
+    );
+    this.keyTurnTaken = db.prepare<[string, string], { one: number }>(
+      'SELECT 1 AS one FROM deliveries WHERE destination = ? AND ordering_key = ? AND key_turn = 1',
+    );
+    // An ordered delivery takes its key's turn when no one holds it, else waits queued; key_seq
+    // keeps the order they were stored in (this process is the file's one writer).
+    this.insertOrdered = db.prepare<
+      [string, string, string, string, string, number, number, number, string, number]
+    >(
+      `INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at,
+         created_at, updated_at, ordering_key, key_seq, key_turn)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,
+         coalesce((SELECT key_seq FROM deliveries WHERE key_seq IS NOT NULL
+           ORDER BY key_seq DESC LIMIT 1), 0) + 1, ?)`,
+    );
   }
 
   insertBatch(events: readonly NewEvent[]): InsertOutcome[] {
@@ -95,8 +115,33 @@ export class EventWriter {
       e.traceContext ?? null,
     );
     const at = e.receivedAt;
-    for (const d of e.deliveries)
-      this.insertDelivery.run(d.id, e.id, d.route, d.destination, d.destination, at, at, at);
+    for (const d of e.deliveries) {
+      const key = wellFormed(d.orderingKey ?? null);
+      if (key === null) {
+        this.insertDelivery.run(d.id, e.id, d.route, d.destination, d.destination, at, at, at);
+        continue;
+      }
+      // The key's turn, if free, is created as any delivery is (held while paused); the others
+      // of the key wait queued behind it.
+      const turn = this.keyTurnTaken.get(d.destination, key) === undefined;
+      const state = !turn
+        ? 'queued'
+        : this.destinationPaused.get(d.destination)
+          ? created.paused
+          : created.due;
+      this.insertOrdered.run(
+        d.id,
+        e.id,
+        d.route,
+        d.destination,
+        state,
+        at,
+        at,
+        at,
+        key,
+        turn ? 1 : 0,
+      );
+    }
     return { status: 'stored', eventId: e.id };
   }
 }

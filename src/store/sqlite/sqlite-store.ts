@@ -15,6 +15,8 @@ import {
   type DedupeSourceStats,
   type DueListener,
   type InsertOutcome,
+  type OrderingKeyListParams,
+  type OrderingKeyView,
   type PauseParams,
   type NewEvent,
   type QueueStats,
@@ -232,6 +234,14 @@ export class SqliteStore implements Store {
 
   destinationPausedList(): Promise<string[]> {
     return settle(() => this.queue.paused());
+  }
+
+  orderingKeyList(params: OrderingKeyListParams): Promise<OrderingKeyView[]> {
+    return settle(() => this.queue.orderingKeys(params));
+  }
+
+  orderingRepair(params: { now: number }): Promise<number> {
+    return settle(() => this.queue.repairOrdering(params.now));
   }
 
   /** One process owns the file and its commits wake its dispatcher directly: nothing to listen to. */

@@ -32,6 +32,8 @@ function claimed(n: number, bodyBytes: number): ClaimedDelivery {
       reasons: null,
       createdAt: 0,
       updatedAt: 0,
+      orderingKey: null,
+      keyTurn: false,
     },
     event: {
       id: `evt_${n}`,
@@ -80,5 +82,82 @@ describe('destination runtime: deliveries claimed ahead', () => {
       ['dlv_2'],
     );
     assert.equal(runtime.readyBytes, 0);
+  });
+});
+
+describe('destination runtime: adaptive concurrency', () => {
+  const adaptiveDestination = (extra: object) =>
+    parseConfig(
+      JSON.stringify({
+        sources: [{ name: 's', provider: 'none' }],
+        destinations: [{ name: 'backend', url: 'http://127.0.0.1:9/in', ...extra }],
+      }),
+      { file: 'test', env: {}, dataDir: tempDir() },
+    ).config.destinations[0] as DestinationConfig;
+  const tooMany = (retryAfter?: string) =>
+    ({
+      kind: 'failed',
+      errorClass: 'temporary',
+      error: 'HTTP 429',
+      status: 429,
+      response: null,
+      retryAfter,
+    }) as const;
+  const t0 = 1_000_000;
+
+  it('scales its rate limit with the concurrency, and a spent rate counts as saturation', async () => {
+    const runtime = new DestinationRuntime(
+      adaptiveDestination({
+        adaptive: true,
+        concurrency: 8,
+        rateLimit: { points: 10, duration: 60 },
+      }),
+      () => undefined,
+      undefined,
+      { now: t0 },
+    );
+    assert.equal((await runtime.capacity(t0, 50)).slots, 8);
+    runtime.inFlight = 1;
+    runtime.adaptResult(runtime.adaptStart(), t0, tooMany(), 5);
+    runtime.inFlight = 0;
+    assert.equal(runtime.concurrencyLimit, 4);
+    assert.equal(runtime.adaptiveView(t0)?.rateFactor, 0.5);
+    // Half of the 10 points a minute now: 5 are allowed, then none until the window ends.
+    assert.equal((await runtime.capacity(t0, 50)).slots, 4);
+    await runtime.take(5);
+    const spent = await runtime.capacity(t0, 50);
+    assert.equal(spent.slots, 0);
+    assert.ok((spent.retryInMs ?? 0) > 0);
+    // The rate held it back: healthy answers raise the concurrency again, one slot a round.
+    for (let i = 0; i < 5; i += 1)
+      runtime.adaptResult(
+        runtime.adaptStart(),
+        t0 + 1,
+        { kind: 'delivered', status: 200, response: null },
+        5,
+      );
+    assert.equal(runtime.concurrencyLimit, 5);
+  });
+
+  it("pauses its sending for a 429's Retry-After and tells its listeners why", async () => {
+    const runtime = new DestinationRuntime(
+      adaptiveDestination({ adaptive: { maxConcurrency: 4 } }),
+      () => undefined,
+      undefined,
+      { now: t0 },
+    );
+    const changes: string[] = [];
+    const off = runtime.onAdaptiveChange((name, c) =>
+      changes.push(`${name} ${c.reason} ${c.from}->${c.to} paused until ${c.pausedUntil}`),
+    );
+    runtime.adaptResult(runtime.adaptStart(), t0, tooMany('3'), 5);
+    assert.deepEqual(await runtime.capacity(t0 + 1_000, 10), { slots: 0, retryInMs: 2_000 });
+    assert.equal((await runtime.capacity(t0 + 3_000, 10)).slots, 2);
+    // One answer, one change: the decrease, carrying the pause.
+    assert.deepEqual(changes, [`backend 429 4->2 paused until ${t0 + 3_000}`]);
+    assert.equal(runtime.adaptiveView(t0 + 1_000)?.pausedUntil, t0 + 3_000);
+    off();
+    runtime.adaptResult(runtime.adaptStart(), t0 + 4_000, tooMany(), 5);
+    assert.equal(changes.length, 1, 'an unsubscribed listener hears nothing');
   });
 });

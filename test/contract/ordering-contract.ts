@@ -1,0 +1,240 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { OnDead } from '../../src/domain/delivery-state.ts';
+import { newId } from '../../src/domain/ids.ts';
+import type {
+  AttemptOutcome,
+  ClaimedDelivery,
+  Delivery,
+  NewEvent,
+  Store,
+} from '../../src/store/store.ts';
+
+const t0 = Date.UTC(2026, 0, 2);
+
+/**
+ * Ordering keys, as every engine must keep them (docs/ordering.md): one turn per key, queued
+ * behind it in stored order, passed on by delivered / skipped / dead-with-skip, kept by retry and
+ * dead-with-block, requeues that never jump the order, and the repair's safety net. Called from
+ * storeContract with its store.
+ */
+export function orderingContract(
+  store: () => Store,
+  makeEvent: (overrides: Partial<NewEvent>) => NewEvent,
+): void {
+  let n = 0;
+  /** A scenario of its own: a destination name no other case uses. */
+  const scenario = (name: string) => {
+    n += 1;
+    const destination = `ord-${name}-${n}`;
+    const event = (key: string | null, at: number, extra = 0): NewEvent =>
+      makeEvent({
+        source: 'ordered',
+        dedupeKey: null,
+        body: Buffer.from(JSON.stringify({ key, extra })),
+        receivedAt: at,
+        deliveries: [{ id: newId('dlv'), route: 'o', destination, orderingKey: key }],
+      });
+    const claim = async (now: number, owner = 'w') =>
+      (
+        await store().deliveryClaimDue({
+          owner,
+          destination,
+          now,
+          leaseUntil: now + 60_000,
+          limit: 50,
+        })
+      ).sort((a, b) => a.event.receivedAt - b.event.receivedAt);
+    /** `onDead` null: recorded without its ordering, as a writer unaware of ordering would. */
+    const record = (
+      c: ClaimedDelivery,
+      state: AttemptOutcome['state'],
+      at: number,
+      onDead: OnDead | null = 'block',
+    ) =>
+      store().attemptRecord({
+        deliveryId: c.delivery.id,
+        owner: 'w',
+        attempt: {
+          id: newId('att'),
+          startedAt: at,
+          durationMs: 1,
+          statusCode: state === 'delivered' ? 200 : 503,
+          responseBody: null,
+          requestBody: null,
+          error: state === 'delivered' ? null : 'HTTP 503',
+          errorClass: state === 'delivered' ? null : 'temporary',
+        },
+        outcome: {
+          state,
+          nextAttemptAt: state === 'retry' ? at + 1000 : at,
+          lastError: state === 'delivered' ? null : 'HTTP 503',
+          errorClass: state === 'delivered' ? null : 'temporary',
+          deadReason: state === 'dead' ? 'exhausted' : null,
+          metadata: null,
+          reasons: null,
+        },
+        ...(c.delivery.orderingKey === null || onDead === null
+          ? {}
+          : { ordering: { destination, key: c.delivery.orderingKey, onDead } }),
+      });
+    const stateOf = async (e: NewEvent): Promise<Delivery> => {
+      const [d] = await store().deliveryListByEvent({ eventId: e.id });
+      assert.ok(d);
+      return d;
+    };
+    const states = async (events: readonly NewEvent[]) =>
+      Promise.all(events.map(async (e) => (await stateOf(e)).state));
+    const bodyKeys = (claimed: readonly ClaimedDelivery[]) =>
+      claimed.map((c) => (JSON.parse(c.event.body.toString()) as { extra: number }).extra);
+    return { destination, event, claim, record, stateOf, states, bodyKeys };
+  };
+
+  it("ordering: while its destination is paused, a key's turn is held and passes on held", async () => {
+    const s = scenario('paused');
+    await store().destinationSetPaused({
+      destination: s.destination,
+      paused: true,
+      reason: 'test',
+      now: t0,
+    });
+    const a = [s.event('A', t0 + 1, 1), s.event('A', t0 + 2, 2)];
+    await store().eventInsertBatch({ events: a });
+    assert.deepEqual(await s.states(a), ['held', 'queued']);
+    assert.deepEqual(await s.claim(t0 + 10), []);
+    await store().destinationSetPaused({
+      destination: s.destination,
+      paused: false,
+      reason: null,
+      now: t0 + 20,
+    });
+    const first = await s.claim(t0 + 21);
+    assert.deepEqual(s.bodyKeys(first), [1]);
+    // Paused again while the first is in flight: its turn passes to the next, created held.
+    await store().destinationSetPaused({
+      destination: s.destination,
+      paused: true,
+      reason: 'test',
+      now: t0 + 22,
+    });
+    assert.equal(await s.record(first[0] as ClaimedDelivery, 'delivered', t0 + 23), true);
+    assert.deepEqual(await s.states(a), ['delivered', 'held']);
+  });
+
+  it('ordering: one delivery per key is claimable; the turn passes in stored order', async () => {
+    const s = scenario('turn');
+    const a = [s.event('A', t0, 1), s.event('A', t0 + 1, 2)];
+    const b = [s.event('B', t0 + 2, 10)];
+    const free = s.event(null, t0 + 3, 99);
+    // Two of key A in one batch, a third in a later one.
+    await store().eventInsertBatch({ events: [...a, ...b, free] });
+    const a3 = s.event('A', t0 + 4, 3);
+    await store().eventInsertBatch({ events: [a3] });
+    assert.deepEqual(await s.states([...a, a3]), ['pending', 'queued', 'queued']);
+    const first = await s.claim(t0 + 10);
+    // The head of every key and the unordered one, in one claim; never a second of key A.
+    assert.deepEqual(s.bodyKeys(first), [1, 10, 99]);
+    assert.equal((await s.stateOf(a[0] as NewEvent)).keyTurn, true);
+    assert.equal((await s.stateOf(a[0] as NewEvent)).orderingKey, 'A');
+    // A retry keeps the turn: nothing of key A is claimable until it is due again.
+    assert.equal(await s.record(first[0] as ClaimedDelivery, 'retry', t0 + 11), true);
+    assert.deepEqual(await s.claim(t0 + 12), []);
+    const again = await s.claim(t0 + 1011);
+    assert.deepEqual(s.bodyKeys(again), [1]);
+    // Delivered: the next of the key is due at once, the one after still waits.
+    assert.equal(await s.record(again[0] as ClaimedDelivery, 'delivered', t0 + 1012), true);
+    assert.deepEqual(await s.states([...a, a3]), ['delivered', 'pending', 'queued']);
+    const next = await s.claim(t0 + 1013);
+    assert.deepEqual(s.bodyKeys(next), [2]);
+    await s.record(next[0] as ClaimedDelivery, 'delivered', t0 + 1014);
+    const last = await s.claim(t0 + 1015);
+    assert.deepEqual(s.bodyKeys(last), [3]);
+    await s.record(last[0] as ClaimedDelivery, 'delivered', t0 + 1016);
+    // Key A is idle: a new event of it takes the turn at once.
+    const a4 = s.event('A', t0 + 1017, 4);
+    await store().eventInsertBatch({ events: [a4] });
+    assert.deepEqual(await s.states([a4]), ['pending']);
+    // A graceful stop gives leases back; the turn stays with its delivery.
+    assert.equal((await s.claim(t0 + 1018, 'quitter')).length, 1);
+    assert.ok((await store().deliveryReleaseLeases({ owner: 'quitter' })) >= 1);
+    assert.deepEqual(s.bodyKeys(await s.claim(t0 + 1019)), [4]);
+  });
+
+  it('ordering: a dead delivery blocks only its key (block), or lets the next go (skip)', async () => {
+    const s = scenario('dead');
+    const a = [s.event('A', t0, 1), s.event('A', t0 + 1, 2), s.event('A', t0 + 2, 3)];
+    const b = [s.event('B', t0 + 3, 10), s.event('B', t0 + 4, 11)];
+    await store().eventInsertBatch({ events: [...a, ...b] });
+    const [a1, b1] = await s.claim(t0 + 10);
+    await s.record(a1 as ClaimedDelivery, 'dead', t0 + 11, 'block');
+    await s.record(b1 as ClaimedDelivery, 'delivered', t0 + 11);
+    // Key A is held behind its dead letter; key B flows.
+    assert.deepEqual(s.bodyKeys(await s.claim(t0 + 12)), [11]);
+    assert.deepEqual(await s.states(a), ['dead', 'queued', 'queued']);
+    const blocked = await store().orderingKeyList({
+      destination: s.destination,
+      blocked: true,
+      limit: 10,
+    });
+    assert.deepEqual(
+      blocked.map((k) => [k.key, k.turn?.state, k.turn?.id, k.queued]),
+      [['A', 'dead', (await s.stateOf(a[0] as NewEvent)).id, 2]],
+    );
+    // An operator requeues the dead letter: it keeps the key's turn and goes first.
+    await store().deliveryRequeue({ now: t0 + 20, id: (a1 as ClaimedDelivery).delivery.id });
+    const retried = await s.claim(t0 + 21);
+    assert.deepEqual(s.bodyKeys(retried), [1]);
+    // Dead again, now under `skip`: the next of the key goes.
+    await s.record(retried[0] as ClaimedDelivery, 'dead', t0 + 22, 'skip');
+    assert.deepEqual(await s.states(a), ['dead', 'pending', 'queued']);
+    assert.equal((await s.stateOf(a[0] as NewEvent)).keyTurn, false);
+    const a2 = await s.claim(t0 + 23);
+    assert.deepEqual(s.bodyKeys(a2), [2]);
+    // The skipped dead letter is requeued while a later one holds the turn: it waits for it,
+    // then goes before the rest (it is the oldest).
+    assert.equal(
+      await store().deliveryRequeue({
+        now: t0 + 24,
+        filter: { state: 'dead', destination: s.destination },
+      }),
+      1,
+    );
+    assert.deepEqual(await s.states(a), ['queued', 'pending', 'queued']);
+    await s.record(a2[0] as ClaimedDelivery, 'delivered', t0 + 25);
+    assert.deepEqual(s.bodyKeys(await s.claim(t0 + 26)), [1]);
+    assert.deepEqual(await s.states(a), ['pending', 'delivered', 'queued']);
+  });
+
+  it('ordering: pausing holds the turn holder, resuming frees it; queued ones wait on', async () => {
+    const s = scenario('pause');
+    const a = [s.event('A', t0, 1), s.event('A', t0 + 1, 2)];
+    await store().eventInsertBatch({ events: a });
+    const pause = (paused: boolean) =>
+      store().destinationSetPaused({
+        destination: s.destination,
+        paused,
+        reason: paused ? 'test' : null,
+        now: t0 + 5,
+      });
+    await pause(true);
+    assert.deepEqual(await s.states(a), ['held', 'queued']);
+    assert.deepEqual(await s.claim(t0 + 6), []);
+    await pause(false);
+    assert.deepEqual(await s.states(a), ['pending', 'queued']);
+    assert.deepEqual(s.bodyKeys(await s.claim(t0 + 7)), [1]);
+  });
+
+  it('ordering: the repair gives back a turn held by a finished delivery and restarts its key', async () => {
+    const s = scenario('repair');
+    const a = [s.event('A', t0, 1), s.event('A', t0 + 1, 2)];
+    await store().eventInsertBatch({ events: a });
+    const [a1] = await s.claim(t0 + 10);
+    // Recorded without its ordering: the turn is left with a delivered delivery, and the key
+    // would wait for ever.
+    await s.record(a1 as ClaimedDelivery, 'delivered', t0 + 11, null);
+    assert.deepEqual(await s.claim(t0 + 12), []);
+    assert.ok((await store().orderingRepair({ now: t0 + 13 })) >= 1);
+    assert.deepEqual(s.bodyKeys(await s.claim(t0 + 14)), [2]);
+    assert.equal(await store().orderingRepair({ now: t0 + 15 }), 0);
+  });
+}
