@@ -106,6 +106,9 @@ export async function startServer(
     }
   }
   if (config.delivery.enabled) app.dispatcher.start();
+  app.searchIndexer.start();
+  app.retention.start();
+  app.replayJobs.start();
   process.stdout.write(`${startBanner(loaded, config.server.host, port)}\n`);
   if (metricsUrl) process.stdout.write(`metrics on ${metricsUrl}\n`);
 

@@ -4,11 +4,11 @@ import type { DeliveryFilter } from '../store/store.ts';
 import { filterSchema, listSchema, notFound, ok, parse, type AdminDeps } from './http.ts';
 import { holdOf } from './ordering.ts';
 
-/** Deliveries: list, inspect, retry one, requeue by filter; dead letters and quarantine views. */
+/** Deliveries: list, inspect, retry one, requeue by filter; the quarantine view (dead letters: dlq.ts). */
 export function deliveryRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const { store, dispatcher, clock } = deps;
 
-  const inState = async (query: unknown, state: 'dead' | 'quarantined') =>
+  const inState = async (query: unknown, state: 'quarantined') =>
     store.deliveryList({ ...parse(listSchema, query), state } as DeliveryFilter & {
       limit: number;
     });
@@ -56,10 +56,6 @@ export function deliveryRoutes(app: FastifyInstance, deps: AdminDeps): void {
     return ok(reply, { requeued });
   });
 
-  const deadLetters = async (query: unknown) => ({ deliveries: await inState(query, 'dead') });
-  app.get('/admin/dlq', async (request, reply) => ok(reply, await deadLetters(request.query)));
-  // Seed 004's path.
-  app.get('/monitoring/dlq', async (request, reply) => ok(reply, await deadLetters(request.query)));
   // Quarantined deliveries with their reasons; POST /admin/deliveries/:id/retry releases one
   // (it runs through the route's current transform again).
   app.get('/admin/quarantine', async (request, reply) =>

@@ -6,6 +6,8 @@ import { HookgateError } from '../domain/errors.ts';
 import type { Dispatcher } from '../delivery/dispatcher.ts';
 import type { Destinations } from '../destinations/registry.ts';
 import type { Observability } from '../observe/observability.ts';
+import type { ReplayJobs } from '../maintenance/replay-jobs.ts';
+import type { Replayer } from '../replay/replayer.ts';
 import { deliveryStates, type Store } from '../store/store.ts';
 
 /** What every admin resource's routes are built from. */
@@ -19,6 +21,8 @@ export interface AdminDeps {
   /** Telemetry and the views built from it (attempt counts, performance, activity, queue). */
   readonly observe: Observability;
   readonly config: Config;
+  readonly replayer: Replayer;
+  readonly replayJobs: ReplayJobs;
 }
 
 /** A time in a query or body: ms since the epoch, or ISO 8601. */
@@ -40,14 +44,21 @@ export const listSchema = filterSchema.extend({
   before: z.string().min(1).optional(),
 });
 
-/** Validates a query or body; a bad one is a 400 INVALID_PAYLOAD naming each problem. */
-export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+/**
+ * Validates a query or body; a bad one is a 400 naming each problem (INVALID_PAYLOAD, or
+ * INVALID_FILTER for the filters of search, replays and dead letters).
+ */
+export function parse<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  code: 'INVALID_PAYLOAD' | 'INVALID_FILTER' = 'INVALID_PAYLOAD',
+): T {
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
     const detail = result.error.issues
       .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
       .join('; ');
-    throw new HookgateError('INVALID_PAYLOAD', { message: `Invalid request: ${detail}` });
+    throw new HookgateError(code, { message: `Invalid request: ${detail}` });
   }
   return result.data;
 }

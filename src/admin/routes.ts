@@ -2,7 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { bearerAuth } from './auth.ts';
 import { deliveryRoutes } from './deliveries.ts';
 import { destinationRoutes } from './destinations.ts';
+import { deadLetterRoutes } from './dlq.ts';
 import { eventRoutes } from './events.ts';
+import { jobRoutes } from './jobs.ts';
+import { replayRoutes } from './replays.ts';
 import type { AdminDeps } from './http.ts';
 import { idempotencyRoutes } from './idempotency.ts';
 import { monitoringRoutes } from './monitoring.ts';
@@ -25,5 +28,8 @@ export function adminRoutes(deps: AdminDeps) {
     idempotencyRoutes(app, deps);
     sourceHealthRoutes(app, deps);
     orderingRoutes(app, deps);
+    deadLetterRoutes(app, deps);
+    replayRoutes(app, deps);
+    jobRoutes(app, deps);
   };
 }

@@ -5,6 +5,7 @@ import { cidr } from './cidr.ts';
 import { capture, name, secret } from './name.ts';
 import { ordering } from './ordering.ts';
 import { routeFilter } from './filter.ts';
+import { deadLetterSchema, replaySchema, retentionSchema } from './operations.ts';
 import { duration, size } from './units.ts';
 import { metricsSchema, monitoringSchema, tracingSchema } from './observability.ts';
 
@@ -178,6 +179,9 @@ export const configSchema = z
     metrics: metricsSchema,
     tracing: tracingSchema,
     monitoring: monitoringSchema,
+    retention: retentionSchema,
+    replay: replaySchema,
+    deadLetters: deadLetterSchema,
     sources: z.array(source).default([]),
     destinations: z.array(destinationSchema).default([]),
     routes: z.array(route).default([]),

@@ -118,7 +118,7 @@ export class AttemptRunner {
       verdict = await this.deps.destinations.get(config.name).send(
         {
           event,
-          id: idempotencyKey({ eventId: event.id, destination: config.name }),
+          id: idempotencyKey(delivery),
           body: payload ? Buffer.from(payload.body, 'utf8') : event.body,
           headers: payload?.headers ?? {},
           transformed: payload !== undefined,

@@ -17,7 +17,9 @@ export type DeliveryState =
   /** The route's transform found the event invalid: kept, never sent, releasable. */
   | 'quarantined'
   /** The route's transform returned null: nothing to send to this destination. */
-  | 'skipped';
+  | 'skipped'
+  /** A dead letter an operator gave up on: kept for `retention.deadLetters`, then deleted. */
+  | 'discarded';
 
 export const deliveryStates: readonly DeliveryState[] = [
   'pending',
@@ -28,16 +30,20 @@ export const deliveryStates: readonly DeliveryState[] = [
   'delivered',
   'skipped',
   'dead',
+  'discarded',
 ];
 
 /** States no operation leaves on its own: the delivery is over. */
-export const finalStates: readonly DeliveryState[] = ['delivered', 'skipped'];
+export const finalStates: readonly DeliveryState[] = ['delivered', 'skipped', 'discarded'];
+
+/** A delivery in one of these is still owed to its destination: its event is never pruned. */
+export const owedStates: readonly DeliveryState[] = ['pending', 'queued', 'retry', 'held'];
 
 export interface Transition {
   /** States the operation applies to; a delivery in any other state is left alone. */
   readonly from: readonly DeliveryState[];
-  /** The state it ends in; `attempt` ends in the outcome's state. */
-  readonly to: DeliveryState | 'outcome';
+  /** The state it ends in; `attempt` ends in the outcome's state, `prune` deletes the row. */
+  readonly to: DeliveryState | 'outcome' | 'deleted';
   /** Whether a delivery leased to a worker right now is left alone. */
   readonly skipsLeased: boolean;
 }
@@ -53,10 +59,11 @@ export const transitions = {
   /** The destination is resumed: what was held is due now. */
   resume: { from: ['held'], to: 'pending', skipsLeased: false },
   /**
-   * An operator makes a delivery due now with a fresh retry budget (one, or by filter). An
-   * ordered delivery that does not hold its key's turn goes to `queued` instead and waits for it
-   * (oldest first): a requeue never jumps its key's order. `queued` is not a from-state: a
-   * waiting delivery cannot be pushed ahead of the one before it.
+   * An operator makes a delivery due now with a fresh retry budget (one, or by filter). From
+   * `dead` this is also the dead-letter review's `requeued`. An ordered delivery that does not
+   * hold its key's turn goes to `queued` instead and waits for it (oldest first): a requeue never
+   * jumps its key's order. `queued` is not a from-state: a waiting delivery cannot be pushed
+   * ahead of the one before it.
    */
   requeue: {
     from: ['dead', 'retry', 'held', 'pending', 'quarantined'],
@@ -66,6 +73,20 @@ export const transitions = {
   /** Its ordering key's turn passed to it (the oldest queued one of the key): due now, as a new
    * delivery is (held while its destination is paused). */
   promote: { from: ['queued'], to: 'pending', skipsLeased: false },
+  /** Dead-letter review: an operator marks a dead letter as being looked at (state stays). */
+  review: { from: ['dead'], to: 'dead', skipsLeased: true },
+  /** Dead-letter review: an operator gives up on a dead letter. */
+  discard: { from: ['dead'], to: 'discarded', skipsLeased: true },
+  /**
+   * Retention: an event is deleted, with its deliveries and their attempts, only when every
+   * delivery is in one of these (none owed, no dead letter or quarantine waiting for review).
+   */
+  prune: { from: ['delivered', 'skipped', 'discarded'], to: 'deleted', skipsLeased: true },
+  /**
+   * Replay does not move a delivery: it creates a NEW one (its own idempotency key, linked to the
+   * original) in `pending`, or `held` while its destination is paused. The event never changes.
+   */
+  replay: { from: [], to: 'pending', skipsLeased: false },
 } as const satisfies Record<string, Transition>;
 
 export type DeliveryOperation = keyof typeof transitions;
@@ -96,7 +117,12 @@ export function canMove(operation: DeliveryOperation, from: DeliveryState): bool
  * table above reach SQL this way, never a value from a request.
  */
 export function sqlStates(operation: DeliveryOperation): string {
-  return transitions[operation].from.map((s) => `'${s}'`).join(', ');
+  return sqlList(transitions[operation].from);
+}
+
+/** `'pending', 'retry', …` for an SQL `IN (…)` from one of the lists above. */
+export function sqlList(states: readonly DeliveryState[]): string {
+  return states.map((s) => `'${s}'`).join(', ');
 }
 
 /**

@@ -9,6 +9,7 @@ export const errorCatalog = {
     status: 400,
     message: 'The request is not well-formed HTTP (request line, URL, headers or framing).',
   },
+  INVALID_FILTER: { status: 400, message: 'A filter or cursor of this request is not acceptable.' },
   UNAUTHORIZED: { status: 401, message: 'A valid admin token is required.' },
   IP_NOT_ALLOWED: { status: 403, message: 'The client address is not allowed for this source.' },
   UNKNOWN_SOURCE: { status: 404, message: 'No source is configured under this name.' },

@@ -2,7 +2,7 @@ import { randomFillSync } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 
 /** Time-ordered ids with a readable prefix: `evt_0193…`, `dlv_0193…`. */
-export type IdPrefix = 'evt' | 'dlv' | 'att';
+export type IdPrefix = 'evt' | 'dlv' | 'att' | 'job';
 
 // uuid asks the OS for 16 random bytes per id (3.5 µs an id here, ~4% of ingest CPU); drawing
 // them in blocks of 256 ids costs 0.4 µs. Passing our own bytes turns off uuid's monotonic

@@ -2,6 +2,7 @@ import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { BreakerSnapshot } from '../delivery/circuit-breaker.ts';
 import type { ConnectionCheck } from '../destinations/destination.ts';
 import type { QueueView } from '../observe/queue-view.ts';
+import type { RetentionStatus } from '../maintenance/retention.ts';
 import type { RedisCheck } from '../shared/redis-connection.ts';
 import type { Store } from '../store/store.ts';
 
@@ -24,6 +25,8 @@ export interface HealthDeps {
   readonly queue?: QueueView;
   /** Guards the detailed routes (the admin token); none: they are not served. */
   readonly adminAuth?: onRequestHookHandler;
+  /** What retention pruned and when. */
+  readonly retention?: () => RetentionStatus;
 }
 
 type Check = { status: 'ok' } | { status: 'failing'; error: string };
@@ -123,6 +126,7 @@ export function healthRoutes(deps: HealthDeps) {
           ...(redis ? { redis } : {}),
           ...(Object.keys(destinations).length > 0 ? { destinations } : {}),
         },
+        ...(deps.retention ? { retention: deps.retention() } : {}),
       });
     });
   };

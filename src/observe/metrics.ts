@@ -265,6 +265,23 @@ export class Metrics {
     );
     const swept = counter(r, 'hookgate_dedupe_swept_keys_total', 'Expired dedupe keys removed', []);
     const sweeps = counter(r, 'hookgate_dedupe_sweeps_total', 'Dedupe key sweeps run', []);
+    const pruned = counter(
+      r,
+      'hookgate_retention_pruned_total',
+      'Rows retention deleted, by kind (events, deliveries, attempts, deadLetters)',
+      ['kind'],
+    );
+    const lastPass = new Gauge({
+      name: 'hookgate_retention_last_pass_timestamp_seconds',
+      help: 'When the last retention pass started (0: none yet)',
+      registers: [r],
+    });
+    const passFailures = counter(
+      r,
+      'hookgate_retention_failed_passes_total',
+      'Retention passes in which a step failed',
+      [],
+    );
 
     telemetry.on('attempt.started', ({ destination }) => inFlight.inc({ destination }));
     telemetry.on('attempt.errored', ({ destination }) => inFlight.dec({ destination }));
@@ -295,6 +312,11 @@ export class Metrics {
     telemetry.on('connection.changed', ({ kind, status }) =>
       connectionChanges.get({ kind, status }).inc(),
     );
+    telemetry.on('retention.passed', ({ at, pruned: rows, failed }) => {
+      for (const [kind, n] of Object.entries(rows)) if (n > 0) pruned.get({ kind }).inc(n);
+      lastPass.set(at / 1000);
+      if (failed) passFailures.get({}).inc();
+    });
     telemetry.on('dedupe.swept', ({ removed }) => {
       sweeps.get({}).inc();
       swept.get({}).inc(removed);

@@ -1,5 +1,5 @@
 /** Row shapes of the schema (same column names on every engine) and their mapping to the Store's types. */
-import type { Attempt, Delivery, DeliveryState, StoredEvent } from './store.ts';
+import type { Attempt, Delivery, DeliveryState, EventSummary, StoredEvent } from './store.ts';
 
 export interface EventRow {
   id: string;
@@ -39,6 +39,13 @@ export interface DeliveryRow {
   key_seq: number | null;
   /** 0/1 on SQLite, a boolean on PostgreSQL. */
   key_turn: number | boolean;
+  origin: 'ingest' | 'replay';
+  replay_of: string | null;
+  job_id: string | null;
+  review_state: Delivery['reviewState'];
+  reviewed_by: string | null;
+  reviewed_at: number | null;
+  review_note: string | null;
 }
 
 /** Runs synchronous engine work so that a throw becomes a rejection, as with async engines. */
@@ -70,6 +77,13 @@ export function toEvent(r: EventRow): StoredEvent {
   };
 }
 
+/** An event row read without its body (`body_bytes`: its size), for listings. */
+export function toSummary(r: Omit<EventRow, 'body'> & { body_bytes: number }): EventSummary {
+  const event = toEvent({ ...r, body: Buffer.alloc(0) });
+  Reflect.deleteProperty(event, 'body');
+  return { ...event, bodyBytes: r.body_bytes };
+}
+
 export function toDelivery(r: DeliveryRow): Delivery {
   return {
     id: r.id,
@@ -89,6 +103,13 @@ export function toDelivery(r: DeliveryRow): Delivery {
     updatedAt: r.updated_at,
     orderingKey: r.ordering_key,
     keyTurn: Boolean(r.key_turn),
+    origin: r.origin,
+    replayOf: r.replay_of,
+    jobId: r.job_id,
+    reviewState: r.review_state,
+    reviewedBy: r.reviewed_by,
+    reviewedAt: r.reviewed_at,
+    reviewNote: r.review_note,
   };
 }
 

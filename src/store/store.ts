@@ -6,6 +6,20 @@
 export { deliveryStates, type DeliveryState } from '../domain/delivery-state.ts';
 import type { DeliveryState, OnDead } from '../domain/delivery-state.ts';
 import type { DeadReason, ErrorClass } from '../domain/outcome.ts';
+import type {
+  DeadLetter,
+  DeadLetterAction,
+  DeadLetterFilter,
+  DeadLetterStats,
+} from './dead-letters.ts';
+import type { Job, JobAction, JobAdvance, NewJob } from './jobs.ts';
+import type { PruneCount } from './retention.ts';
+import type { EventFilter, EventPage, SearchCount } from './search.ts';
+
+export type * from './dead-letters.ts';
+export type * from './jobs.ts';
+export type * from './retention.ts';
+export type * from './search.ts';
 
 export interface NewDelivery {
   readonly id: string;
@@ -126,6 +140,17 @@ export interface Delivery {
   readonly orderingKey: string | null;
   /** Whether it holds its ordering key's turn (domain/delivery-state.ts `passesKeyTurn`). */
   readonly keyTurn: boolean;
+  /** `replay`: made by an operator's replay of the event, not when it arrived. */
+  readonly origin: 'ingest' | 'replay';
+  /** The delivery this one replays (the event's earlier delivery to the same destination). */
+  readonly replayOf: string | null;
+  /** The bulk replay job that made it. */
+  readonly jobId: string | null;
+  /** Dead-letter review: the last action on it (`reviewing`, `requeued`, `discarded`), by whom, when, why. */
+  readonly reviewState: 'reviewing' | 'requeued' | 'discarded' | null;
+  readonly reviewedBy: string | null;
+  readonly reviewedAt: number | null;
+  readonly reviewNote: string | null;
 }
 
 /** One ordering key of a destination: who holds its turn, and how many wait behind it. */
@@ -144,6 +169,16 @@ export interface OrderingKeyListParams {
   /** Only keys whose turn is held by a delivery that is not pending (retry, held, dead, quarantined). */
   readonly blocked?: boolean | undefined;
   readonly limit: number;
+}
+
+/** A replay of a stored event to one destination: a new delivery (see domain/idempotency.ts). */
+export interface NewReplay {
+  readonly id: string;
+  readonly eventId: string;
+  readonly route: string;
+  readonly destination: string;
+  /** The event's earlier delivery to this destination, if it had one. */
+  readonly replayOf: string | null;
 }
 
 export interface ClaimParams {
@@ -209,7 +244,7 @@ export interface DueListener {
 }
 
 /** The states a delivery waits in, as the queue depth counts them. */
-export const queueStates = ['pending', 'retry', 'held', 'quarantined', 'dead'] as const;
+export const queueStates = ['pending', 'queued', 'retry', 'held', 'quarantined', 'dead'] as const;
 export type QueueState = (typeof queueStates)[number];
 
 /** The queue as a scrape sees it (read at scrape time, cheaply: every count is bounded). */
@@ -249,11 +284,33 @@ export interface Store {
    */
   eventInsertBatch(params: { events: readonly NewEvent[] }): Promise<InsertOutcome[]>;
   eventGet(params: { id: string }): Promise<StoredEvent | undefined>;
-  /** Newest first; `before` is an event id for paging. */
+  /** Newest first (received_at, then arrival); `before` is an event id for paging. */
   eventList(params: { source?: string; limit: number; before?: string }): Promise<StoredEvent[]>;
   eventCount(params: { source?: string }): Promise<number>;
+  /**
+   * Events matching every filter given, newest first (received_at, then arrival), `limit` at
+   * most; `before` is a page's `next`. Bodies are not returned (`bodyBytes` says their size).
+   * `q` matches bodies indexed so far (the search indexer catches up within moments). Each page
+   * examines a bounded number of rows: a page may come back short with a `next` to go on.
+   */
+  eventSearch(params: { filter: EventFilter; limit: number; before?: string }): Promise<EventPage>;
+  /**
+   * How many events match: counted exactly up to `cap` at least; past it the engine may count on
+   * or estimate (then `exact` is false).
+   */
+  eventSearchCount(params: { filter: EventFilter; cap: number }): Promise<SearchCount>;
+  /** Indexes up to `limit` events waiting for body search; returns how many it took. */
+  searchIndexCatchUp(params: { limit: number }): Promise<number>;
+  /** Events still waiting to be indexed for body search. */
+  searchIndexBacklog(): Promise<number>;
   deliveryListByEvent(params: { eventId: string }): Promise<Delivery[]>;
-  deliveryCountByState(): Promise<Record<DeliveryState, number>>;
+  /** Deliveries by state: all, or those a bulk replay job made. */
+  deliveryCountByState(params?: { jobId?: string }): Promise<Record<DeliveryState, number>>;
+  /**
+   * New deliveries of stored events (replays): `pending` and due `now`, or `held` while their
+   * destination is paused; the events are not changed. Returns the deliveries made.
+   */
+  deliveryReplay(params: { replays: readonly NewReplay[]; now: number }): Promise<Delivery[]>;
   /**
    * Leases up to `limit` due deliveries of one destination (pending or retry, next attempt due,
    * no live lease) to `owner` until `leaseUntil`, oldest due first; none while it is paused.
@@ -285,6 +342,74 @@ export interface Store {
     params: { now: number } & ({ id: string } | { filter: DeliveryFilter }),
   ): Promise<number>;
   destinationPausedList(): Promise<string[]>;
+  /** Dead letters (dead, or discarded with `review: 'discarded'`), newest first; `before` a delivery id. */
+  deadLetterList(params: {
+    filter: DeadLetterFilter;
+    limit: number;
+    before?: string | undefined;
+  }): Promise<DeadLetter[]>;
+  /**
+   * Dead-letter review on one (`id`) or every match of `filter`: `review` (failed → reviewing),
+   * `requeue` (→ pending, fresh budget), `discard` (→ discarded); who, when and why are kept.
+   * Leased rows are left alone. Returns how many moved.
+   */
+  deadLetterAct(params: DeadLetterAction): Promise<number>;
+  /** Deletes up to `limit` discarded dead letters (discarded before `discardedBefore`, if given). */
+  deadLetterPurge(params: { discardedBefore?: number; limit: number }): Promise<PruneCount>;
+  /**
+   * Counts for the dead-letter queue: totals by review state, the newest dead letters' errors (to
+   * be grouped by pattern), failure rates by destination and source since `since`, and those
+   * dead since before `attentionBefore` that nobody reviews.
+   */
+  deadLetterStats(params: {
+    since: number;
+    attentionBefore: number;
+    sample: number;
+  }): Promise<DeadLetterStats>;
+  jobCreate(params: { job: NewJob }): Promise<Job>;
+  jobGet(params: { id: string }): Promise<Job | undefined>;
+  /** Newest first; `before` is a job id. */
+  jobList(params: { limit: number; before?: string | undefined }): Promise<Job[]>;
+  /** Leases the oldest running job of `kind` nobody holds (or whose lease expired) to `owner`. */
+  jobClaim(params: {
+    kind: string;
+    owner: string;
+    now: number;
+    leaseUntil: number;
+  }): Promise<Job | undefined>;
+  /**
+   * One step of a running job under its lease, in ONE transaction: makes its replays (at most one
+   * per job, event and destination, so a step run again after a crash makes nothing twice),
+   * moves its cursor and counts, and may finish it. False: the lease was lost or the job is no
+   * longer running (paused, cancelled): nothing was written.
+   */
+  jobAdvance(params: JobAdvance): Promise<boolean>;
+  /** pause (running → paused), resume (paused → running), cancel (running|paused → cancelled). */
+  jobControl(params: { id: string; action: JobAction; now: number }): Promise<Job | undefined>;
+  /** How many of the job's deliveries still wait (pending, retry, held), counted up to `cap`. */
+  jobWaiting(params: { id: string; cap: number }): Promise<number>;
+  /** Gives back every job lease `owner` holds (graceful shutdown). */
+  jobReleaseLeases(params: { owner: string }): Promise<number>;
+  /**
+   * Retention, one step: deletes up to `limit` events received before `receivedBefore`, oldest
+   * first from `after`, that nothing keeps (every delivery over — delivered, skipped or discarded
+   * — and the dedupe window closed), with their deliveries, attempts and search entries. Looks at
+   * a bounded number of events; `next` (null: none left before the cutoff) is where to go on. An
+   * engine may keep its newest event whatever its age (SQLite does: its search index needs it).
+   */
+  eventPrune(params: {
+    receivedBefore: number;
+    now: number;
+    limit: number;
+    after?: string | undefined;
+  }): Promise<PruneCount & { next: string | null }>;
+  /** Retention, one step: deletes up to `limit` attempts made before `before` of deliveries that are over. */
+  attemptPrune(params: {
+    before: number;
+    limit: number;
+    after?: string | undefined;
+  }): Promise<{ deleted: number; next: string | null }>;
+  dedupeKeySweep(params: { now: number; limit: number }): Promise<number>;
   /**
    * Ordering keys by the delivery holding their turn (with how many wait behind it), by
    * destination and key; `blocked`: only those whose turn holder is not pending.

@@ -184,6 +184,13 @@ export interface TelemetryEvents {
   };
   /** A store operation outside a request failed (claims; commits have their own event). */
   'store.failed': { readonly operation: 'claim' | 'record'; readonly error: unknown };
+  /** A retention pass ended: what it deleted, by kind (`failed`: a step failed; the next pass goes on). */
+  'retention.passed': {
+    readonly at: number;
+    readonly durationMs: number;
+    readonly pruned: Readonly<Record<'events' | 'deliveries' | 'attempts' | 'deadLetters', number>>;
+    readonly failed: boolean;
+  };
   /** Expired dedupe keys were removed (the retention sweep emits this). */
   'dedupe.swept': { readonly removed: number; readonly durationMs: number; readonly at: number };
 }

@@ -6,6 +6,7 @@ import { newId } from '../../src/domain/ids.ts';
 import type { Store } from '../../src/store/store.ts';
 import { makeEvent, t0 } from './make-event.ts';
 import { monitoringContract } from './monitoring-contract.ts';
+import { operationsContract } from './operations-contract.ts';
 import { orderingContract } from './ordering-contract.ts';
 
 export { makeEvent } from './make-event.ts';
@@ -769,5 +770,7 @@ export function storeContract(
     });
 
     monitoringContract(() => store);
+    // Search, replay, dead letters, jobs, retention: after the cases above (see that file).
+    operationsContract(() => store);
   });
 }

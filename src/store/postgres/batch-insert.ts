@@ -43,6 +43,11 @@ stored AS (
   FROM input WHERE dedupe_key IS NULL OR id IN (SELECT event_id FROM won)
   RETURNING id
 ),
+-- For the search indexer (src/store/postgres/event-search.ts): off the request's path but never
+-- missed, whatever the order in which instances commit.
+searchable AS (
+  INSERT INTO search_queue (event_id) SELECT id FROM stored
+),
 ${queued}
 SELECT (SELECT CASE WHEN count(*) = $6 THEN NULL ELSE coalesce(array_agg(id), '{}') END
     FROM stored) AS stored,

@@ -40,6 +40,13 @@ CREATE TABLE deliveries (
   ordering_key    text    NULL,
   key_seq         bigint  NULL,
   key_turn        boolean NOT NULL DEFAULT false,
+  origin          text    NOT NULL DEFAULT 'ingest'::text,
+  replay_of       text    NULL,
+  job_id          text    NULL,
+  review_state    text    NULL,
+  reviewed_by     text    NULL,
+  reviewed_at     bigint  NULL,
+  review_note     text    NULL,
   CONSTRAINT deliveries_pkey PRIMARY KEY (id),
   CONSTRAINT deliveries_event_id_fkey FOREIGN KEY (event_id) REFERENCES events(id)
 ) WITH (fillfactor=30);
@@ -47,6 +54,8 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_created ON deliveries USING btree (created_at);
 CREATE INDEX deliveries_due_by_destination ON deliveries USING btree (destination, next_attempt_at, id) WHERE (state = ANY (ARRAY['pending'::text, 'retry'::text]));
 CREATE INDEX deliveries_event ON deliveries USING btree (event_id);
+CREATE UNIQUE INDEX deliveries_job_target ON deliveries USING btree (job_id, event_id, destination) WHERE (job_id IS NOT NULL);
+CREATE INDEX deliveries_job_waiting ON deliveries USING btree (job_id) WHERE ((job_id IS NOT NULL) AND (state = ANY (ARRAY['pending'::text, 'queued'::text, 'retry'::text, 'held'::text])));
 CREATE INDEX deliveries_key_queue ON deliveries USING btree (destination, ordering_key, key_seq) WHERE (state = 'queued'::text);
 CREATE UNIQUE INDEX deliveries_key_turn ON deliveries USING btree (destination, ordering_key) WHERE key_turn;
 CREATE INDEX deliveries_state ON deliveries USING btree (state, destination);
@@ -67,6 +76,21 @@ CREATE TABLE event_dedupe (
   CONSTRAINT event_dedupe_pkey PRIMARY KEY (source, dedupe_key)
 );
 
+CREATE INDEX event_dedupe_event ON event_dedupe USING btree (event_id);
+CREATE INDEX event_dedupe_expires ON event_dedupe USING btree (expires_at);
+
+CREATE TABLE event_search (
+  event_id          text     NOT NULL,
+  tsv               tsvector NOT NULL,
+  request_id        text     NOT NULL,
+  provider_event_id text     NULL,
+  CONSTRAINT event_search_pkey PRIMARY KEY (event_id)
+);
+
+CREATE INDEX event_search_provider_event ON event_search USING btree (provider_event_id) WHERE (provider_event_id IS NOT NULL);
+CREATE INDEX event_search_request ON event_search USING btree (request_id);
+CREATE INDEX event_search_tsv ON event_search USING gin (tsv);
+
 CREATE TABLE events (
   id                text    NOT NULL,
   source            text    NOT NULL,
@@ -86,13 +110,41 @@ CREATE TABLE events (
   CONSTRAINT events_pkey PRIMARY KEY (id)
 );
 
-CREATE INDEX events_source_id ON events USING btree (source, id);
+CREATE INDEX events_received ON events USING btree (received_at, id);
+CREATE INDEX events_source_received ON events USING btree (source, received_at, id);
+CREATE INDEX events_type_received ON events USING btree (event_type COLLATE "C", received_at, id);
+
+CREATE TABLE jobs (
+  id          text    NOT NULL,
+  kind        text    NOT NULL,
+  state       text    NOT NULL,
+  params      text    NOT NULL,
+  total       integer NOT NULL,
+  done        integer NOT NULL DEFAULT 0,
+  failed      integer NOT NULL DEFAULT 0,
+  cursor      text    NULL,
+  created_by  text    NULL,
+  created_at  bigint  NOT NULL,
+  updated_at  bigint  NOT NULL,
+  finished_at bigint  NULL,
+  lease_owner text    NULL,
+  lease_until bigint  NULL,
+  error       text    NULL,
+  CONSTRAINT jobs_pkey PRIMARY KEY (id)
+);
+
+CREATE INDEX jobs_state ON jobs USING btree (state, created_at);
 
 CREATE TABLE schema_migrations (
   version    integer NOT NULL,
   name       text    NOT NULL,
   applied_at bigint  NOT NULL,
   CONSTRAINT schema_migrations_pkey PRIMARY KEY (version)
+);
+
+CREATE TABLE search_queue (
+  event_id text NOT NULL,
+  CONSTRAINT search_queue_pkey PRIMARY KEY (event_id)
 );
 
 CREATE SEQUENCE delivery_key_seq AS bigint;

@@ -33,10 +33,15 @@ interface KeyRow {
   ordering_key: string | null;
 }
 
-/** A requeue's changes: an ordered delivery without its key's turn waits for it (queued). */
+/**
+ * A requeue's changes: due now with a fresh budget, or, for an ordered delivery without its key's
+ * turn, waiting for it (queued); a dead letter's review says `requeued`. Parameters:
+ * next_attempt_at, updated_at.
+ */
 const requeueSet = `state = CASE WHEN ordering_key IS NOT NULL AND key_turn = 0 THEN 'queued'
     ELSE 'pending' END,
-  next_attempt_at = ?, updated_at = ?, attempt_base = attempts, dead_reason = NULL`;
+  next_attempt_at = ?, updated_at = ?, attempt_base = attempts, dead_reason = NULL,
+  review_state = CASE WHEN state = 'dead' THEN 'requeued' ELSE review_state END`;
 
 /**
  * The delivery queue on SQLite: the deliveries table is the queue, leases mark what a worker

@@ -3,6 +3,19 @@ import type Database from 'better-sqlite3';
 import { readMigrations } from '../migrations.ts';
 import {
   deliveryStates,
+  type DeadLetter,
+  type DeadLetterAction,
+  type DeadLetterFilter,
+  type DeadLetterStats,
+  type EventFilter,
+  type EventPage,
+  type Job,
+  type JobAction,
+  type JobAdvance,
+  type NewJob,
+  type NewReplay,
+  type PruneCount,
+  type SearchCount,
   type Attempt,
   type AttemptRecordParams,
   type ClaimedDelivery,
@@ -29,6 +42,11 @@ import { openSqlite } from './connection.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { EventWriter } from './event-writer.ts';
 import { StatsQueries } from './stats-queries.ts';
+import { EventSearch } from './event-search.ts';
+import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { JobTable } from './job-table.ts';
+import { Pruner } from './pruner.ts';
+import { SearchIndex } from './search-index.ts';
 
 const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -57,10 +75,20 @@ export class SqliteStore implements Store {
   private writer: EventWriter | undefined;
   private queueQueries: DeliveryQueue | undefined;
   private statsQueries: StatsQueries | undefined;
+  private searchQueries: EventSearch | undefined;
+  private deadLetterQueries: DeadLetterQueue | undefined;
+  private jobQueries: JobTable | undefined;
+  private pruneQueries: Pruner | undefined;
+  /** Opened by migrate(): its file's tables are made then. */
+  private searchIndex: SearchIndex | undefined;
+  private readonly path: string;
+  private readonly busyTimeoutMs: number;
   private readonly checkpointer: Checkpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
     const busyTimeoutMs = options.busyTimeoutMs ?? 2000;
+    this.path = options.path;
+    this.busyTimeoutMs = busyTimeoutMs;
     this.db = openSqlite(options.path, busyTimeoutMs);
     // ':memory:' databases are per connection: the queue must share the one connection there.
     this.queueDb = options.path === ':memory:' ? this.db : openSqlite(options.path, busyTimeoutMs);
@@ -85,6 +113,9 @@ export class SqliteStore implements Store {
       ),
       countByState: db.prepare<[], { state: DeliveryState; n: number }>(
         'SELECT state, count(*) AS n FROM deliveries GROUP BY state',
+      ),
+      countByStateOfJob: db.prepare<[string], { state: DeliveryState; n: number }>(
+        'SELECT state, count(*) AS n FROM deliveries WHERE job_id = ? GROUP BY state',
       ),
       ping: db.prepare('SELECT 1'),
     };
@@ -122,6 +153,12 @@ export class SqliteStore implements Store {
         })
         .immediate();
     }
+    this.searchIndex ??= new SearchIndex(this.db, this.path, this.busyTimeoutMs);
+  }
+
+  private get index(): SearchIndex {
+    if (this.searchIndex === undefined) throw new Error('the store is not migrated yet');
+    return this.searchIndex;
   }
 
   eventInsertBatch(params: { events: readonly NewEvent[] }): Promise<InsertOutcome[]> {
@@ -147,10 +184,11 @@ export class SqliteStore implements Store {
       args.push(params.source);
     }
     if (params.before !== undefined) {
-      where.push('id < ?');
+      where.push('(received_at, rowid) < (SELECT received_at, rowid FROM events WHERE id = ?)');
       args.push(params.before);
     }
-    const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY received_at DESC, rowid DESC LIMIT ?`;
     return settle(() =>
       this.db
         .prepare<(string | number)[], EventRow>(sql)
@@ -175,15 +213,149 @@ export class SqliteStore implements Store {
     return settle(() => this.q.deliveriesByEvent.all(params.eventId).map(toDelivery));
   }
 
-  deliveryCountByState(): Promise<Record<DeliveryState, number>> {
+  deliveryCountByState(params: { jobId?: string } = {}): Promise<Record<DeliveryState, number>> {
     const counts = Object.fromEntries(deliveryStates.map((s) => [s, 0])) as Record<
       DeliveryState,
       number
     >;
     return settle(() => {
-      for (const r of this.q.countByState.all()) counts[r.state] = r.n;
+      const rows =
+        params.jobId === undefined
+          ? this.q.countByState.all()
+          : this.q.countByStateOfJob.all(params.jobId);
+      for (const r of rows) counts[r.state] = r.n;
       return counts;
     });
+  }
+
+  /** Prepared on first use (the tables exist only after migrate()), on the index's reader. */
+  private get search(): EventSearch {
+    this.searchQueries ??= new EventSearch(this.index.reader);
+    return this.searchQueries;
+  }
+
+  private get deadLetters(): DeadLetterQueue {
+    this.deadLetterQueries ??= new DeadLetterQueue(this.db);
+    return this.deadLetterQueries;
+  }
+
+  private get jobs(): JobTable {
+    this.jobQueries ??= new JobTable(this.db);
+    return this.jobQueries;
+  }
+
+  private get pruner(): Pruner {
+    this.pruneQueries ??= new Pruner(this.queueDb);
+    return this.pruneQueries;
+  }
+
+  eventSearch(params: { filter: EventFilter; limit: number; before?: string }): Promise<EventPage> {
+    return settle(() => this.search).then((s) =>
+      s.search(params.filter, params.limit, params.before),
+    );
+  }
+
+  eventSearchCount(params: { filter: EventFilter; cap: number }): Promise<SearchCount> {
+    return settle(() => this.search).then((s) => s.count(params.filter, params.cap));
+  }
+
+  searchIndexCatchUp(params: { limit: number }): Promise<number> {
+    return settle(() => this.index).then((index) => index.catchUp(params.limit));
+  }
+
+  searchIndexBacklog(): Promise<number> {
+    return settle(() => this.index.backlog());
+  }
+
+  deliveryReplay(params: { replays: readonly NewReplay[]; now: number }): Promise<Delivery[]> {
+    return settle(() => this.jobs.replay(params.replays, params.now));
+  }
+
+  deadLetterList(params: {
+    filter: DeadLetterFilter;
+    limit: number;
+    before?: string | undefined;
+  }): Promise<DeadLetter[]> {
+    return settle(() => this.deadLetters.list(params.filter, params.limit, params.before));
+  }
+
+  deadLetterAct(params: DeadLetterAction): Promise<number> {
+    return settle(() => this.deadLetters.act(params));
+  }
+
+  deadLetterPurge(params: { discardedBefore?: number; limit: number }): Promise<PruneCount> {
+    return settle(() => this.deadLetters.purge(params.discardedBefore, params.limit));
+  }
+
+  deadLetterStats(params: {
+    since: number;
+    attentionBefore: number;
+    sample: number;
+  }): Promise<DeadLetterStats> {
+    return settle(() => this.deadLetters.stats(params));
+  }
+
+  jobCreate(params: { job: NewJob }): Promise<Job> {
+    return settle(() => this.jobs.create(params.job));
+  }
+
+  jobGet(params: { id: string }): Promise<Job | undefined> {
+    return settle(() => this.jobs.get(params.id));
+  }
+
+  jobList(params: { limit: number; before?: string | undefined }): Promise<Job[]> {
+    return settle(() => this.jobs.list(params.limit, params.before));
+  }
+
+  jobClaim(params: {
+    kind: string;
+    owner: string;
+    now: number;
+    leaseUntil: number;
+  }): Promise<Job | undefined> {
+    return settle(() => this.jobs.claim(params));
+  }
+
+  jobAdvance(params: JobAdvance): Promise<boolean> {
+    return settle(() => this.jobs.advance(params));
+  }
+
+  jobControl(params: { id: string; action: JobAction; now: number }): Promise<Job | undefined> {
+    return settle(() => this.jobs.control(params.id, params.action, params.now));
+  }
+
+  jobWaiting(params: { id: string; cap: number }): Promise<number> {
+    return settle(() => this.jobs.waiting(params.id, params.cap));
+  }
+
+  jobReleaseLeases(params: { owner: string }): Promise<number> {
+    return settle(() => this.jobs.releaseLeases(params.owner));
+  }
+
+  eventPrune(params: {
+    receivedBefore: number;
+    now: number;
+    limit: number;
+    after?: string | undefined;
+  }): Promise<PruneCount & { next: string | null }> {
+    return settle(() => this.pruner.events({ ...params, after: params.after })).then(
+      async ({ rowids, ...pruned }) => {
+        await this.index.forget(rowids);
+        return pruned;
+      },
+    );
+  }
+
+  attemptPrune(params: {
+    before: number;
+    limit: number;
+    after?: string | undefined;
+  }): Promise<{ deleted: number; next: string | null }> {
+    return settle(() => this.pruner.attempts({ ...params, after: params.after }));
+  }
+
+  dedupeKeySweep(params: { now: number; limit: number }): Promise<number> {
+    return settle(() => this.pruner.dedupeKeys(params.now, params.limit));
   }
 
   /** Prepared on first use: the tables exist only after migrate(). */
@@ -284,6 +456,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.searchIndex?.close();
     await this.checkpointer?.close();
     if (this.queueDb.open) this.queueDb.close();
     if (this.db.open) this.db.close();

@@ -34,6 +34,13 @@ function claimed(n: number, bodyBytes: number): ClaimedDelivery {
       updatedAt: 0,
       orderingKey: null,
       keyTurn: false,
+      origin: 'ingest',
+      replayOf: null,
+      jobId: null,
+      reviewState: null,
+      reviewedBy: null,
+      reviewedAt: null,
+      reviewNote: null,
     },
     event: {
       id: `evt_${n}`,

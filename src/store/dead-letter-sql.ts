@@ -1,0 +1,138 @@
+/**
+ * The dead-letter queue's SQL, for either engine: `ph(n)` writes the n-th parameter (`?` for
+ * SQLite, `$n` for PostgreSQL); every builder returns the text and its parameters in order.
+ */
+import { sqlStates } from '../domain/delivery-state.ts';
+import { deadLetterFilterSql, reviewOf } from './dead-letter-filter.ts';
+import type { DeadLetter, DeadLetterAction, DeadLetterFilter } from './dead-letters.ts';
+import { toDelivery, type DeliveryRow } from './rows.ts';
+import { wellFormed } from './text.ts';
+
+type Ph = (n: number) => string;
+type Args = (string | number | null)[];
+
+export type DeadLetterRow = DeliveryRow & {
+  source: string;
+  event_type: string | null;
+  provider: string;
+  received_at: number;
+};
+
+const select = `SELECT d.*, e.source AS source, e.event_type AS event_type, e.provider AS provider,
+  e.received_at AS received_at FROM deliveries d JOIN events e ON e.id = d.event_id`;
+
+export function toDeadLetter(r: DeadLetterRow): DeadLetter {
+  return {
+    ...toDelivery(r),
+    source: r.source,
+    eventType: r.event_type,
+    provider: r.provider,
+    receivedAt: r.received_at,
+    deadAt: r.updated_at,
+    review: reviewOf(r.state, r.review_state),
+  };
+}
+
+export function listSql(
+  filter: DeadLetterFilter,
+  limit: number,
+  before: string | undefined,
+  ph: Ph,
+  storable?: (text: string) => boolean,
+): { sql: string; args: Args } {
+  const { where, args } = deadLetterFilterSql(filter, ph, [], storable);
+  if (before !== undefined) where.push(`d.id < ${ph(args.push(before))}`);
+  return {
+    sql: `${select} WHERE ${where.join(' AND ')} ORDER BY d.id DESC LIMIT ${ph(args.push(limit))}`,
+    args,
+  };
+}
+
+/**
+ * One review action on one dead letter or every match: the review columns, and for requeue and
+ * discard the state. Never a delivery a worker holds.
+ */
+export function actSql(
+  p: DeadLetterAction,
+  ph: Ph,
+  storable?: (text: string) => boolean,
+): { sql: string; args: Args } {
+  const args: Args = [];
+  const now = () => ph(args.push(p.now));
+  const set = (): string => {
+    if (p.action === 'review') return `review_state = 'reviewing'`;
+    if (p.action === 'discard') return `state = 'discarded', review_state = 'discarded'`;
+    return `state = 'pending', next_attempt_at = ${now()}, updated_at = ${now()},
+      attempt_base = attempts, dead_reason = NULL, review_state = 'requeued'`;
+  };
+  const setSql = set();
+  const review = `reviewed_by = ${ph(args.push(wellFormed(p.actor)))}, reviewed_at = ${now()},
+    review_note = ${ph(args.push(wellFormed(p.note)))}`;
+  let where: string[];
+  if ('id' in p.target) {
+    where = [`d.id = ${ph(args.push(p.target.id))}`, `d.state IN (${sqlStates('discard')})`];
+  } else {
+    const filter = deadLetterFilterSql(p.target.filter, ph, args as (string | number)[], storable);
+    where = filter.where;
+  }
+  return {
+    sql: `UPDATE deliveries SET ${setSql}, ${review}
+      WHERE lease_owner IS NULL AND state IN (${sqlStates(p.action)}) AND id IN (
+        SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id WHERE ${where.join(' AND ')})`,
+    args,
+  };
+}
+
+const deadStates = `'dead', 'discarded'`;
+const needsAttention = `d.state = 'dead' AND (d.review_state IS NULL OR d.review_state <> 'reviewing')
+  AND d.updated_at < `;
+
+/** The statements of the queue's statistics; each takes at most one parameter, `ph(1)`. */
+export function statsSql(ph: Ph) {
+  return {
+    byReview: `SELECT state, review_state, count(*) AS n FROM deliveries
+      WHERE state IN (${deadStates}) GROUP BY state, review_state`,
+    byOrigin: `SELECT d.destination, e.source, e.provider, count(*) AS n FROM deliveries d
+      JOIN events e ON e.id = d.event_id WHERE d.state = 'dead'
+      GROUP BY d.destination, e.source, e.provider`,
+    errors: `SELECT last_error AS error, error_class AS "errorClass", dead_reason AS "deadReason"
+      FROM deliveries WHERE state = 'dead' ORDER BY id DESC LIMIT ${ph(1)}`,
+    ratesByDestination: `SELECT destination AS name, count(*) AS total,
+        sum(CASE WHEN state IN (${deadStates}) THEN 1 ELSE 0 END) AS dead
+      FROM deliveries WHERE created_at >= ${ph(1)} GROUP BY destination ORDER BY destination`,
+    ratesBySource: `SELECT e.source AS name, count(*) AS total,
+        sum(CASE WHEN d.state IN (${deadStates}) THEN 1 ELSE 0 END) AS dead
+      FROM deliveries d JOIN events e ON e.id = d.event_id
+      WHERE d.created_at >= ${ph(1)} GROUP BY e.source ORDER BY e.source`,
+    attentionCount: `SELECT count(*) AS n FROM deliveries d WHERE ${needsAttention}${ph(1)}`,
+    attentionOldest: `${select} WHERE ${needsAttention}${ph(1)} ORDER BY d.updated_at, d.id LIMIT 20`,
+  };
+}
+
+/** Discarded dead letters to delete, oldest discard first: `ph(1)` before, `ph(2)` limit. */
+export const purgeCandidatesSql = (ph: Ph) =>
+  `SELECT id FROM deliveries WHERE state = 'discarded' AND reviewed_at < ${ph(1)}
+   ORDER BY reviewed_at LIMIT ${ph(2)}`;
+
+/** Adds up the statistics' rows into the counts the API answers with. */
+export function tallyReview(
+  rows: readonly { state: string; review_state: string | null; n: number }[],
+) {
+  const byReview = { failed: 0, reviewing: 0, discarded: 0 };
+  for (const r of rows) byReview[reviewOf(r.state, r.review_state) as keyof typeof byReview] += r.n;
+  return byReview;
+}
+
+export function tallyOrigin(
+  rows: readonly { destination: string; source: string; provider: string; n: number }[],
+) {
+  const byDestination: Record<string, number> = {};
+  const bySource: Record<string, number> = {};
+  const byProvider: Record<string, number> = {};
+  for (const r of rows) {
+    byDestination[r.destination] = (byDestination[r.destination] ?? 0) + r.n;
+    bySource[r.source] = (bySource[r.source] ?? 0) + r.n;
+    byProvider[r.provider] = (byProvider[r.provider] ?? 0) + r.n;
+  }
+  return { byDestination, bySource, byProvider };
+}

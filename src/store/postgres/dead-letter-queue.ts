@@ -1,0 +1,86 @@
+import type pg from 'pg';
+import {
+  actSql,
+  listSql,
+  purgeCandidatesSql,
+  statsSql,
+  tallyOrigin,
+  tallyReview,
+  toDeadLetter,
+  type DeadLetterRow,
+} from '../dead-letter-sql.ts';
+import type {
+  DeadLetter,
+  DeadLetterAction,
+  DeadLetterFilter,
+  DeadLetterStats,
+  FailureRate,
+} from '../dead-letters.ts';
+import type { PruneCount } from '../retention.ts';
+
+const ph = (n: number) => `$${n}`;
+const storable = (text: string) => !text.includes('\u0000');
+const q = statsSql(ph);
+
+/** The dead-letter queue on PostgreSQL (dead deliveries and their review). */
+export async function listDeadLetters(
+  db: pg.Pool,
+  filter: DeadLetterFilter,
+  limit: number,
+  before: string | undefined,
+): Promise<DeadLetter[]> {
+  const { sql, args } = listSql(filter, limit, before, ph, storable);
+  return (await db.query<DeadLetterRow>(sql, args)).rows.map(toDeadLetter);
+}
+
+export async function actOnDeadLetters(db: pg.Pool, p: DeadLetterAction): Promise<number> {
+  const { sql, args } = actSql(p, ph, storable);
+  return (await db.query(sql, args)).rowCount ?? 0;
+}
+
+/** Deletes discarded dead letters and their attempts, oldest discard first (rows locked, SKIP LOCKED). */
+export async function purgeDeadLetters(
+  client: pg.PoolClient,
+  discardedBefore: number | undefined,
+  limit: number,
+): Promise<PruneCount> {
+  const { rows } = await client.query<{ id: string }>(
+    `${purgeCandidatesSql(ph)} FOR UPDATE SKIP LOCKED`,
+    [discardedBefore ?? Number.MAX_SAFE_INTEGER, limit],
+  );
+  const ids = rows.map((r) => r.id);
+  const attempts = await client.query('DELETE FROM attempts WHERE delivery_id = ANY($1::text[])', [
+    ids,
+  ]);
+  const deliveries = await client.query('DELETE FROM deliveries WHERE id = ANY($1::text[])', [ids]);
+  return { events: 0, deliveries: deliveries.rowCount ?? 0, attempts: attempts.rowCount ?? 0 };
+}
+
+export async function deadLetterStats(
+  db: pg.Pool,
+  p: { since: number; attentionBefore: number; sample: number },
+): Promise<DeadLetterStats> {
+  const all = async <T extends pg.QueryResultRow>(sql: string, args: unknown[] = []) =>
+    (await db.query<T>(sql, args)).rows;
+  const [review, origin, errors, byDest, bySource, count, oldest] = await Promise.all([
+    all<{ state: string; review_state: string | null; n: number }>(q.byReview),
+    all<{ destination: string; source: string; provider: string; n: number }>(q.byOrigin),
+    all<{ error: string | null; errorClass: string | null; deadReason: string | null }>(q.errors, [
+      p.sample,
+    ]),
+    all<FailureRate>(q.ratesByDestination, [p.since]),
+    all<FailureRate>(q.ratesBySource, [p.since]),
+    all<{ n: number }>(q.attentionCount, [p.attentionBefore]),
+    all<DeadLetterRow>(q.attentionOldest, [p.attentionBefore]),
+  ]);
+  const byReview = tallyReview(review);
+  return {
+    dead: byReview.failed + byReview.reviewing,
+    byReview,
+    ...tallyOrigin(origin),
+    errors,
+    ratesByDestination: byDest,
+    ratesBySource: bySource,
+    attention: { count: count[0]?.n ?? 0, oldest: oldest.map(toDeadLetter) },
+  };
+}

@@ -1,0 +1,154 @@
+import type pg from 'pg';
+import { owedStates, sqlList } from '../../domain/delivery-state.ts';
+import { jobTransitions, sqlJobStates, type JobAction } from '../../domain/job-state.ts';
+import type { Job, JobAdvance, NewJob } from '../jobs.ts';
+import { toJob, type JobRow } from '../job-rows.ts';
+import { toDelivery, type DeliveryRow } from '../rows.ts';
+import type { Delivery, NewReplay } from '../store.ts';
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+/**
+ * Replays as new deliveries: held while the destination is paused (as a new delivery of a paused
+ * destination is), made only for events still stored, and at most one per (job, event,
+ * destination): DO NOTHING on the second, so a job step run again makes nothing twice.
+ */
+const insertReplaysSql = `
+INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at, created_at,
+  updated_at, origin, replay_of, job_id)
+SELECT r.id, r.event_id, r.route, r.destination,
+  CASE WHEN EXISTS (SELECT 1 FROM destination_state s WHERE s.destination = r.destination AND s.paused)
+    THEN 'held' ELSE 'pending' END,
+  $2, $2, $2, 'replay', r.replay_of, $3
+FROM json_to_recordset($1::json) AS r(id text, event_id text, route text, destination text,
+  replay_of text)
+WHERE EXISTS (SELECT 1 FROM events e WHERE e.id = r.event_id)
+ON CONFLICT DO NOTHING
+RETURNING *`;
+
+export async function insertReplays(
+  db: Queryable,
+  replays: readonly NewReplay[],
+  now: number,
+  jobId: string | null,
+): Promise<Delivery[]> {
+  if (replays.length === 0) return [];
+  const rows = replays.map((r) => ({
+    id: r.id,
+    event_id: r.eventId,
+    route: r.route,
+    destination: r.destination,
+    replay_of: r.replayOf,
+  }));
+  const { rows: made } = await db.query<DeliveryRow>(insertReplaysSql, [
+    JSON.stringify(rows),
+    now,
+    jobId,
+  ]);
+  return made.map(toDelivery);
+}
+
+export async function createJob(db: Queryable, job: NewJob): Promise<Job> {
+  const { rows } = await db.query<JobRow>(
+    `INSERT INTO jobs (id, kind, state, params, total, created_by, created_at, updated_at)
+     VALUES ($1, $2, 'running', $3, $4, $5, $6, $6) RETURNING *`,
+    [job.id, job.kind, JSON.stringify(job.params), job.total, job.createdBy, job.now],
+  );
+  return toJob(rows[0] as JobRow);
+}
+
+export async function getJob(db: Queryable, id: string): Promise<Job | undefined> {
+  const { rows } = await db.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [id]);
+  return rows[0] && toJob(rows[0]);
+}
+
+export async function listJobs(
+  db: Queryable,
+  limit: number,
+  before: string | undefined,
+): Promise<Job[]> {
+  const { rows } =
+    before === undefined
+      ? await db.query<JobRow>('SELECT * FROM jobs ORDER BY id DESC LIMIT $1', [limit])
+      : await db.query<JobRow>('SELECT * FROM jobs WHERE id < $2 ORDER BY id DESC LIMIT $1', [
+          limit,
+          before,
+        ]);
+  return rows.map(toJob);
+}
+
+export async function claimJob(
+  db: Queryable,
+  p: { kind: string; owner: string; now: number; leaseUntil: number },
+): Promise<Job | undefined> {
+  const { rows } = await db.query<JobRow>(
+    `UPDATE jobs SET lease_owner = $2, lease_until = $3, updated_at = $4
+     WHERE id = (SELECT id FROM jobs WHERE kind = $1 AND state = 'running'
+       AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until <= $4)
+       ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+     RETURNING *`,
+    [p.kind, p.owner, p.leaseUntil, p.now],
+  );
+  return rows[0] && toJob(rows[0]);
+}
+
+/** Moves the job under its lease; the caller's transaction then makes its replays. */
+export async function advanceJob(client: pg.PoolClient, p: JobAdvance): Promise<boolean> {
+  const finish = p.finish?.state ?? null;
+  const moved = await client.query(
+    `UPDATE jobs SET cursor = $3, done = done + $4, failed = failed + $5, updated_at = $6,
+       state = coalesce($7, state), error = coalesce($8, error),
+       total = CASE WHEN $7::text = 'completed' THEN done + $4 ELSE total END,
+       finished_at = CASE WHEN $7::text IS NULL THEN finished_at ELSE $6 END,
+       lease_owner = CASE WHEN $7::text IS NULL THEN lease_owner END,
+       lease_until = CASE WHEN $7::text IS NULL THEN $9::bigint END
+     WHERE id = $1 AND lease_owner = $2 AND state = 'running'`,
+    [
+      p.id,
+      p.owner,
+      p.cursor,
+      p.done,
+      p.failed,
+      p.now,
+      finish,
+      p.finish?.error ?? null,
+      p.leaseUntil,
+    ],
+  );
+  if (moved.rowCount === 0) return false;
+  await insertReplays(client, p.replays, p.now, p.id);
+  return true;
+}
+
+export async function controlJob(
+  db: Queryable,
+  id: string,
+  action: JobAction,
+  now: number,
+): Promise<Job | undefined> {
+  const { to } = jobTransitions[action];
+  await db.query(
+    `UPDATE jobs SET state = $1, updated_at = $2,
+       finished_at = ${to === 'cancelled' ? '$2' : 'finished_at'}, lease_owner = NULL, lease_until = NULL
+     WHERE id = $3 AND state IN (${sqlJobStates(action)})`,
+    [to, now, id],
+  );
+  return getJob(db, id);
+}
+
+export async function countJobWaiting(db: Queryable, id: string, cap: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM deliveries
+       WHERE job_id = $1 AND state IN (${sqlList(owedStates)}) LIMIT $2) x`,
+    [id, cap],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export async function releaseJobLeases(db: Queryable, owner: string): Promise<number> {
+  const r = await db.query(
+    'UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1',
+    [owner],
+  );
+  return r.rowCount ?? 0;
+}
