@@ -96,9 +96,17 @@ export function monitoringContract(store: () => Store): void {
       destinations: [dst, 'mon-q-none'],
       limit: 100,
     });
-    assert.deepEqual(stats.depth[dst], { pending: 3, retry: 1, held: 0, quarantined: 0, dead: 1 });
+    assert.deepEqual(stats.depth[dst], {
+      pending: 3,
+      queued: 0,
+      retry: 1,
+      held: 0,
+      quarantined: 0,
+      dead: 1,
+    });
     assert.deepEqual(stats.depth['mon-q-none'], {
       pending: 0,
+      queued: 0,
       retry: 0,
       held: 0,
       quarantined: 0,

@@ -514,7 +514,8 @@ export function operationsContract(store: () => Store): void {
       2,
     );
     assert.deepEqual(await list({ review: 'discarded', receivedSince: at }), [dead(3), dead(1)]);
-    assert.deepEqual(await list({ receivedSince: at }), [dead(2)]);
+    // Bounded on both sides: other contract cases leave dead letters later in time.
+    assert.deepEqual(await list({ receivedSince: at, receivedUntil: at + day }), [dead(2)]);
     assert.equal(await act('review', { id: dead(1) }), 0, 'a discarded one is not reviewed again');
 
     const stats = await s.deadLetterStats({
