@@ -16,6 +16,7 @@ import { httpServerOptions } from './ingress/http-server.ts';
 import { InFlight } from './ingress/in-flight.ts';
 import { errorHandler, notFoundHandler } from './ingress/replies.ts';
 import { requestIdFrom } from './ingress/request-id.ts';
+import { SourceLookup } from './ingress/source-lookup.ts';
 import { SourceRuntime } from './ingress/source-runtime.ts';
 import { webhookRoutes } from './ingress/webhooks.ts';
 import { RouteTable } from './routing/route-table.ts';
@@ -142,6 +143,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
   const sources = new Map(
     config.sources.map((s) => [s.name, new SourceRuntime(s, config.server.bodyLimit, redis)]),
   );
+  const lookup = new SourceLookup(sources, config.tenants, redis);
   const largestBody = Math.max(
     config.server.bodyLimit,
     ...[...sources.values()].map((s) => s.bodyLimit),
@@ -216,7 +218,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
   void http.register(
     webhookRoutes(
       {
-        sources,
+        sources: lookup,
         routes: new RouteTable(config),
         commits,
         clock,

@@ -21,6 +21,7 @@ const event = (eventType: string | null): StoredEvent => ({
   receivedAt: 0,
   duplicateCount: 0,
   lastDuplicateAt: null,
+  tenant: 'default',
 });
 
 /** A NATS subject token: non-empty, no whitespace, no wildcard, no dot. */
