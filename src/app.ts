@@ -7,7 +7,7 @@ import { Dispatcher } from './delivery/dispatcher.ts';
 import { redactedUrl } from './destinations/connection-state.ts';
 import { Destinations } from './destinations/registry.ts';
 import { GroupCommit } from './domain/group-commit.ts';
-import { bearerAuth } from './admin/auth.ts';
+import { adminAuth, AdminTokens } from './admin/auth.ts';
 import { healthRoutes } from './ingress/health.ts';
 import { IngestTelemetry } from './ingress/ingest-telemetry.ts';
 import { metricsRoute } from './ingress/metrics-route.ts';
@@ -180,8 +180,11 @@ export function buildApp(deps: AppDeps): HookgateApp {
   });
   observe.instrument(http);
   if (metrics) void http.register(metricsRoute(config, metrics));
-  const adminToken = config.admin.token;
-  const adminEnabled = (config.admin.enabled ?? adminToken !== undefined) && adminToken;
+  // The operator's token and the tenants' scoped ones; the API is on when any is set.
+  const adminTokens = new AdminTokens(config.admin.token, config.tenants);
+  const adminEnabled = config.admin.enabled ?? adminTokens.any;
+  // At the root: the detailed health routes check admin tokens too.
+  http.decorateRequest('adminScope', null);
 
   const isDraining = () => draining;
   void http.register(
@@ -196,14 +199,14 @@ export function buildApp(deps: AppDeps): HookgateApp {
       breakers: () => dispatcher.breakerSnapshots(),
       criticalBreakers: config.monitoring.criticalBreakers,
       queue: observe.queue,
-      ...(adminEnabled ? { adminAuth: bearerAuth(adminEnabled) } : {}),
+      ...(adminEnabled ? { adminAuth: adminAuth(adminTokens) } : {}),
       retention: () => retention.status(),
     }),
   );
   if (adminEnabled) {
     void http.register(
       adminRoutes({
-        token: adminEnabled,
+        tokens: adminTokens,
         store,
         dispatcher,
         destinations,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { bearerAuth } from './auth.ts';
+import { adminAuth } from './auth.ts';
 import { deliveryRoutes } from './deliveries.ts';
 import { destinationRoutes } from './destinations.ts';
 import { deadLetterRoutes } from './dlq.ts';
@@ -15,12 +15,13 @@ import { orderingRoutes } from './ordering.ts';
 export type { AdminDeps } from './http.ts';
 
 /**
- * The operator API under /admin (Bearer ADMIN_TOKEN), plus the seeds' paths as aliases, one file
- * per resource. Every route is in this plugin's context, so the token check covers all of them.
+ * The operator API under /admin (Bearer ADMIN_TOKEN, or a tenant's token on the routes marked
+ * `tenantScoped`), plus the seeds' paths as aliases, one file per resource. Every route is in
+ * this plugin's context, so the token check (src/admin/auth.ts) covers all of them.
  */
 export function adminRoutes(deps: AdminDeps) {
   return function register(app: FastifyInstance): void {
-    app.addHook('onRequest', bearerAuth(deps.token));
+    app.addHook('onRequest', adminAuth(deps.tokens));
     eventRoutes(app, deps);
     deliveryRoutes(app, deps);
     destinationRoutes(app, deps);
