@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { HookgateError } from '../domain/errors.ts';
 import { adminAuth } from './auth.ts';
 import { deliveryRoutes } from './deliveries.ts';
 import { destinationRoutes } from './destinations.ts';
@@ -22,6 +23,12 @@ export type { AdminDeps } from './http.ts';
 export function adminRoutes(deps: AdminDeps) {
   return function register(app: FastifyInstance): void {
     app.addHook('onRequest', adminAuth(deps.tokens));
+    // An id or name with NUL names nothing (PostgreSQL text cannot even hold it): 404 up front.
+    app.addHook('preHandler', async (request) => {
+      for (const value of Object.values(request.params ?? {}))
+        if (typeof value === 'string' && value.includes('\u0000'))
+          throw new HookgateError('NOT_FOUND', { message: 'No resource with this id or name.' });
+    });
     eventRoutes(app, deps);
     deliveryRoutes(app, deps);
     destinationRoutes(app, deps);
