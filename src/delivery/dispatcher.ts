@@ -239,7 +239,8 @@ export class Dispatcher {
           if (free <= 0) return;
           // A tenant at its cap waits; the others' destinations go on claiming.
           const room = Math.min(free, this.tenantRoom(name));
-          if (room > 0) await this.claimFor(this.destinations.get(name) as DestinationRuntime, room);
+          if (room > 0)
+            await this.claimFor(this.destinations.get(name) as DestinationRuntime, room);
         }
       } while (this.again && !this.stopped);
     } catch (err) {
