@@ -344,6 +344,21 @@ for (const engine of testEngines) {
       assert.equal(resumed.json.data.paused, false);
     });
 
+    it('labels every series of a source or destination with its tenant, from configuration', async () => {
+      const scraped = await (await request(`${gateway.url}/metrics`)).body.text();
+      assert.match(
+        scraped,
+        /^hookgate_ingest_requests_total\{source="acme\/shop",result="accepted",tenant="acme"\} 3$/m,
+      );
+      assert.match(
+        scraped,
+        /^hookgate_ingest_requests_total\{source="beta\/shop",result="accepted",tenant="beta"\} 3$/m,
+      );
+      const tenantsSeen = new Set([...scraped.matchAll(/tenant="([^"]*)"/g)].map((m) => m[1]));
+      for (const t of tenantsSeen)
+        assert.ok(['default', 'acme', 'beta', '(unknown)'].includes(t ?? ''), `tenant="${t}"`);
+    });
+
     it('answers hostile tenant and source paths with a clean 4xx', async () => {
       const paths = [
         '/webhooks/acme/%F0%9F%98%80',
