@@ -94,7 +94,8 @@ export const configSchema = z
           'at least one source is required: without one the gateway receives nothing (see hookgate.example.yaml)',
       });
     }
-    if (cfg.admin.enabled === true && cfg.admin.token === undefined) {
+    const tenantTokens = cfg.tenants.some((t) => t.adminTokens.length > 0);
+    if (cfg.admin.enabled === true && cfg.admin.token === undefined && !tenantTokens) {
       ctx.addIssue({
         code: 'custom',
         path: ['admin', 'token'],

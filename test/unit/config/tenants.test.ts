@@ -128,3 +128,15 @@ monitoring: { criticalBreakers: [hook] }
     );
   });
 });
+
+describe('configuration: admin with tenant tokens only', () => {
+  it('turns the admin API on with tenant tokens and no operator token', () => {
+    const { config } = parse(`
+admin: { enabled: true }
+tenants:
+  - { name: acme, adminTokens: [acme-token], sources: [{ name: shop, provider: none }] }
+`);
+    assert.equal(config.admin.token, undefined);
+    assert.deepEqual(config.tenants[0]?.adminTokens, ['acme-token']);
+  });
+});
