@@ -16,14 +16,3 @@ export function tenantOf(name: string): string {
   const slash = name.indexOf('/');
   return slash > 0 ? name.slice(0, slash) : defaultTenant;
 }
-
-/** The name as its tenant wrote it in the configuration (`stripe` for `acme/stripe`). */
-export function localName(name: string): string {
-  const slash = name.indexOf('/');
-  return slash > 0 ? name.slice(slash + 1) : name;
-}
-
-/** Whether `name` belongs to `tenant`. */
-export function ownedBy(name: string, tenant: string): boolean {
-  return tenantOf(name) === tenant;
-}
