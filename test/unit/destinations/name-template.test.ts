@@ -37,6 +37,14 @@ describe('name templates (subjects, channels, streams, routing keys)', () => {
     assert.equal(t.render(event(null)), 'integration.webhook.stripe._');
   });
 
+  it("names a tenant's source one level deeper, and its tenant", () => {
+    const tenants = { ...event('order.created'), source: 'acme/shop', tenant: 'acme' };
+    const t = new NameTemplate('webhooks.{{source}}.{{eventType}}');
+    assert.equal(t.render(tenants), 'webhooks.acme.shop.order.created');
+    assert.equal(new NameTemplate('t.{{tenant}}.{{provider}}').render(tenants), 't.acme.stripe');
+    assert.equal(new NameTemplate('t.{{tenant}}').render(event(null)), 't.default');
+  });
+
   it('encodes hostile values: emoji, lone surrogates, NUL, wildcards, spaces, stray dots, %', () => {
     assert.equal(encodeNamePart('x\ud83d\ude00'), 'x%F0%9F%98%80');
     assert.equal(encodeNamePart('a\ud800'), 'a%EF%BF%BD');
