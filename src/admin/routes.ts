@@ -12,6 +12,7 @@ import { idempotencyRoutes } from './idempotency.ts';
 import { monitoringRoutes } from './monitoring.ts';
 import { sourceHealthRoutes } from './source-health.ts';
 import { orderingRoutes } from './ordering.ts';
+import { scopeRoute } from './scope-route.ts';
 
 export type { AdminDeps } from './http.ts';
 
@@ -29,6 +30,7 @@ export function adminRoutes(deps: AdminDeps) {
         if (typeof value === 'string' && value.includes('\u0000'))
           throw new HookgateError('NOT_FOUND', { message: 'No resource with this id or name.' });
     });
+    scopeRoute(app);
     eventRoutes(app, deps);
     deliveryRoutes(app, deps);
     destinationRoutes(app, deps);
