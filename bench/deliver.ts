@@ -345,6 +345,7 @@ function brokerMessage(): Buffer {
       receivedAt: Date.now(),
       duplicateCount: 0,
       lastDuplicateAt: null,
+      tenant: 'default',
     },
     id: `${id}.sink`,
     body,

@@ -7,7 +7,7 @@ import { Dispatcher } from './delivery/dispatcher.ts';
 import { redactedUrl } from './destinations/connection-state.ts';
 import { Destinations } from './destinations/registry.ts';
 import { GroupCommit } from './domain/group-commit.ts';
-import { bearerAuth } from './admin/auth.ts';
+import { adminAuth, AdminTokens } from './admin/auth.ts';
 import { healthRoutes } from './ingress/health.ts';
 import { IngestTelemetry } from './ingress/ingest-telemetry.ts';
 import { metricsRoute } from './ingress/metrics-route.ts';
@@ -16,6 +16,7 @@ import { httpServerOptions } from './ingress/http-server.ts';
 import { InFlight } from './ingress/in-flight.ts';
 import { errorHandler, notFoundHandler } from './ingress/replies.ts';
 import { requestIdFrom } from './ingress/request-id.ts';
+import { SourceLookup } from './ingress/source-lookup.ts';
 import { SourceRuntime } from './ingress/source-runtime.ts';
 import { webhookRoutes } from './ingress/webhooks.ts';
 import { RouteTable } from './routing/route-table.ts';
@@ -142,6 +143,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
   const sources = new Map(
     config.sources.map((s) => [s.name, new SourceRuntime(s, config.server.bodyLimit, redis)]),
   );
+  const lookup = new SourceLookup(sources, config.tenants, redis);
   const largestBody = Math.max(
     config.server.bodyLimit,
     ...[...sources.values()].map((s) => s.bodyLimit),
@@ -178,8 +180,11 @@ export function buildApp(deps: AppDeps): HookgateApp {
   });
   observe.instrument(http);
   if (metrics) void http.register(metricsRoute(config, metrics));
-  const adminToken = config.admin.token;
-  const adminEnabled = (config.admin.enabled ?? adminToken !== undefined) && adminToken;
+  // The operator's token and the tenants' scoped ones; the API is on when any is set.
+  const adminTokens = new AdminTokens(config.admin.token, config.tenants);
+  const adminEnabled = config.admin.enabled ?? adminTokens.any;
+  // At the root: the detailed health routes check admin tokens too.
+  http.decorateRequest('adminScope', null);
 
   const isDraining = () => draining;
   void http.register(
@@ -194,14 +199,14 @@ export function buildApp(deps: AppDeps): HookgateApp {
       breakers: () => dispatcher.breakerSnapshots(),
       criticalBreakers: config.monitoring.criticalBreakers,
       queue: observe.queue,
-      ...(adminEnabled ? { adminAuth: bearerAuth(adminEnabled) } : {}),
+      ...(adminEnabled ? { adminAuth: adminAuth(adminTokens) } : {}),
       retention: () => retention.status(),
     }),
   );
   if (adminEnabled) {
     void http.register(
       adminRoutes({
-        token: adminEnabled,
+        tokens: adminTokens,
         store,
         dispatcher,
         destinations,
@@ -216,7 +221,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
   void http.register(
     webhookRoutes(
       {
-        sources,
+        sources: lookup,
         routes: new RouteTable(config),
         commits,
         clock,

@@ -57,6 +57,10 @@ export function startBanner(loaded: LoadedConfig, host: string, port: number): s
   if (config.admin.token !== undefined && config.admin.enabled !== false) {
     lines.push(`Admin API: ${url}/admin (Authorization: Bearer <ADMIN_TOKEN>; docs/operations.md)`);
   }
+  if (config.tenants.length > 0) {
+    const tenants = config.tenants.map((t) => t.name).join(', ');
+    lines.push(`Tenants (${config.tenants.length}): ${tenants} (docs/tenancy.md)`);
+  }
   lines.push(
     `Destinations (${config.destinations.length}): ${config.destinations.map((d) => d.name).join(', ') || 'none'}; routes: ${config.routes.length}`,
   );

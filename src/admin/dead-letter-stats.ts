@@ -62,11 +62,14 @@ export async function deadLetterReport(
   store: Store,
   config: Pick<Config, 'deadLetters'>,
   now: number,
+  /** Only this tenant's dead letters. */
+  tenant?: string,
 ) {
   const stats = await store.deadLetterStats({
     since: now - config.deadLetters.rateWindow,
     attentionBefore: now - config.deadLetters.attentionAfter,
     sample: patternSample,
+    tenant,
   });
   return {
     total: stats.dead,

@@ -5,7 +5,9 @@ import { HookgateError } from '../domain/errors.ts';
 import type { DeadLetterAction, DeadLetterFilter, Store } from '../store/store.ts';
 import { deadLetterReport } from './dead-letter-stats.ts';
 import { deadLetterFilterSchema, pageSchema, reviewSchema } from './filters.ts';
-import { notFound, ok, parse, type AdminDeps } from './http.ts';
+import { tenantOf } from '../domain/tenant.ts';
+import { ok, parse, type AdminDeps } from './http.ts';
+import { scopeOf, tenantScoped, type Scope } from './scope.ts';
 import { bodyView } from './views.ts';
 
 const actions = ['review', 'requeue', 'discard'] as const;
@@ -55,9 +57,9 @@ async function* exportLines(store: Store, filter: DeadLetterFilter, limit: numbe
 export function deadLetterRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const { store, clock, dispatcher, config } = deps;
 
-  const list = async (query: unknown) => {
+  const list = async (scope: Scope, query: unknown) => {
     const { page, filter } = pageAndFilter(query);
-    const deliveries = await store.deadLetterList({ filter, ...page });
+    const deliveries = await store.deadLetterList({ filter: scope.filter(filter), ...page });
     return {
       deliveries,
       next: deliveries.length === page.limit ? (deliveries.at(-1)?.id ?? null) : null,
@@ -80,24 +82,28 @@ export function deadLetterRoutes(app: FastifyInstance, deps: AdminDeps): void {
     return moved;
   };
 
-  app.get('/admin/dlq', async (request, reply) => ok(reply, await list(request.query)));
+  const report = (scope: Scope) => deadLetterReport(store, config, clock.now(), scope.filterTenant);
+
+  app.get('/admin/dlq', tenantScoped, async (request, reply) =>
+    ok(reply, await list(scopeOf(request), request.query)),
+  );
   // Seed 004's path: the first page and the statistics.
-  app.get('/monitoring/dlq', async (request, reply) =>
-    ok(reply, {
-      ...(await list(request.query)),
-      stats: await deadLetterReport(store, config, clock.now()),
-    }),
+  app.get('/monitoring/dlq', tenantScoped, async (request, reply) => {
+    const scope = scopeOf(request);
+    return ok(reply, { ...(await list(scope, request.query)), stats: await report(scope) });
+  });
+  app.get('/admin/dlq/patterns', tenantScoped, async (request, reply) =>
+    ok(reply, await report(scopeOf(request))),
   );
-  app.get('/admin/dlq/patterns', async (_request, reply) =>
-    ok(reply, await deadLetterReport(store, config, clock.now())),
-  );
-  app.get('/admin/dlq/export', async (request, reply) => {
+  app.get('/admin/dlq/export', tenantScoped, async (request, reply) => {
     const { limit, ...filter } = parse(exportSchema, request.query, 'INVALID_FILTER');
+    const scoped = scopeOf(request).filter(filter);
     return reply
       .type('application/x-ndjson; charset=utf-8')
       .header('content-disposition', 'attachment; filename="dead-letters.ndjson"')
-      .send(Readable.from(exportLines(store, filter, limit)));
+      .send(Readable.from(exportLines(store, scoped, limit)));
   });
+  // Deletes across tenants: the operator's.
   app.delete('/admin/dlq/discarded', async (_request, reply) => {
     let deleted = { deliveries: 0, attempts: 0 };
     for (;;) {
@@ -115,11 +121,15 @@ export function deadLetterRoutes(app: FastifyInstance, deps: AdminDeps): void {
     // One dead letter.
     app.post<{ Params: { deliveryId: string } }>(
       `/admin/dlq/:deliveryId/${action}`,
+      tenantScoped,
       async (request, reply) => {
         const body = parse(reviewSchema, request.body);
         const id = request.params.deliveryId;
-        if ((await store.deliveryGet({ id })) === undefined)
-          throw notFound('delivery with this id');
+        scopeOf(request).visible(
+          await store.deliveryGet({ id }),
+          (d) => tenantOf(d.destination),
+          'delivery with this id',
+        );
         const moved = await act(action, { id }, body);
         if (moved === 0)
           throw new HookgateError('CONFLICT', {
@@ -132,9 +142,9 @@ export function deadLetterRoutes(app: FastifyInstance, deps: AdminDeps): void {
       },
     );
     // Every dead letter matching the body's filter.
-    app.post(`/admin/dlq/${action}`, async (request, reply) => {
+    app.post(`/admin/dlq/${action}`, tenantScoped, async (request, reply) => {
       const { by, note, ...filter } = parse(bulkSchema, request.body, 'INVALID_FILTER');
-      const moved = await act(action, { filter }, { by, note });
+      const moved = await act(action, { filter: scopeOf(request).filter(filter) }, { by, note });
       return ok(reply, { [actionCount[action]]: moved });
     });
   }

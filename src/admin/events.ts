@@ -6,6 +6,7 @@ import { InvalidCursorError } from '../store/search.ts';
 import type { EventFilter, EventPage, SearchCount } from '../store/store.ts';
 import { eventFilterSchema, pageSchema, toEventFilter } from './filters.ts';
 import { notFound, ok, parse, type AdminDeps } from './http.ts';
+import { scopeOf, tenantScoped, type Scope } from './scope.ts';
 import { eventView } from './views.ts';
 
 /** Where a replay goes: the routes as configured now (none named), or the named ones. */
@@ -37,6 +38,26 @@ export async function searchEvents(
   }
 }
 
+/**
+ * A replay's targets as the scope reads them: a tenant's token names its own routes and
+ * destinations; one of another tenant is refused as unknown (its existence is not revealed).
+ */
+export function scopedTargets(scope: Scope, targets: ReplayTargets): ReplayTargets {
+  const own = (kind: string, names: readonly string[] | undefined) =>
+    names?.map((n) => {
+      const name = scope.name(n);
+      if (!scope.owns(name))
+        throw new HookgateError('INVALID_PAYLOAD', {
+          message: `Invalid request: no ${kind} named "${n}"`,
+        });
+      return name;
+    });
+  return {
+    ...(targets.routes ? { routes: own('route', targets.routes) } : {}),
+    ...(targets.destinations ? { destinations: own('destination', targets.destinations) } : {}),
+  };
+}
+
 /** Unknown routes and destinations named in a replay are the caller's mistake: 400. */
 export async function withTargets<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -52,9 +73,12 @@ export async function withTargets<T>(work: () => Promise<T>): Promise<T> {
 export function eventRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const { store, dispatcher, clock, replayer } = deps;
 
-  const eventWithAttempts = async (id: string) => {
-    const event = await store.eventGet({ id });
-    if (event === undefined) throw notFound('event with this id');
+  /** The event when the scope sees it; else 404, as for an id that does not exist. */
+  const eventIn = async (scope: Scope, id: string) =>
+    scope.visible(await store.eventGet({ id }), (e) => e.tenant, 'event with this id');
+
+  const eventWithAttempts = async (scope: Scope, id: string) => {
+    const event = await eventIn(scope, id);
     const deliveries = await store.deliveryListByEvent({ eventId: id });
     const withAttempts = await Promise.all(
       deliveries.map(async (d) => ({
@@ -70,9 +94,9 @@ export function eventRoutes(app: FastifyInstance, deps: AdminDeps): void {
    * each one that was delivered is replayed (a new delivery, its own idempotency key). An event
    * with no delivery at all is replayed to its routes as configured now.
    */
-  const retryEvent = async (id: string) => {
+  const retryEvent = async (scope: Scope, id: string) => {
+    await eventIn(scope, id);
     const deliveries = await store.deliveryListByEvent({ eventId: id });
-    if ((await store.eventGet({ id })) === undefined) throw notFound('event with this id');
     let requeued = 0;
     for (const d of deliveries.filter((x) => x.state !== 'delivered')) {
       requeued += await store.deliveryRequeue({ id: d.id, now: clock.now() });
@@ -90,8 +114,9 @@ export function eventRoutes(app: FastifyInstance, deps: AdminDeps): void {
     return { requeued, replayed: replayed?.length ?? 0, deliveries: replayed ?? [] };
   };
 
-  const replayEvent = async (id: string, body: unknown) => {
-    const targets: ReplayTargets = parse(targetsSchema, body);
+  const replayEvent = async (scope: Scope, id: string, body: unknown) => {
+    const targets = scopedTargets(scope, parse(targetsSchema, body));
+    await eventIn(scope, id);
     const made = await withTargets(() => replayer.replay(id, targets));
     if (made === undefined) throw notFound('event with this id');
     return { deliveries: made };
@@ -99,22 +124,29 @@ export function eventRoutes(app: FastifyInstance, deps: AdminDeps): void {
 
   // The seed's paths (seed 001 §6, seed 003) are aliases: same handlers, same token.
   for (const prefix of ['/admin/events', '/api/v1/webhooks/events']) {
-    app.get(prefix, async (request, reply) => {
+    app.get(prefix, tenantScoped, async (request, reply) => {
       const query = (request.query ?? {}) as Record<string, unknown>;
       const { limit, before, ...rest } = query;
       const page = parse(pageSchema, { limit, before }, 'INVALID_FILTER');
-      const filter = toEventFilter(parse(eventFilterSchema, rest, 'INVALID_FILTER'));
+      const filter = scopeOf(request).filter(
+        toEventFilter(parse(eventFilterSchema, rest, 'INVALID_FILTER')),
+      );
       const { page: found, count } = await searchEvents(deps, filter, page);
       return ok(reply, { events: found.events, next: found.next, count });
     });
-    app.get<{ Params: { id: string } }>(`${prefix}/:id`, async (request, reply) =>
-      ok(reply, await eventWithAttempts(request.params.id)),
+    app.get<{ Params: { id: string } }>(`${prefix}/:id`, tenantScoped, async (request, reply) =>
+      ok(reply, await eventWithAttempts(scopeOf(request), request.params.id)),
     );
-    app.post<{ Params: { id: string } }>(`${prefix}/:id/retry`, async (request, reply) =>
-      ok(reply, await retryEvent(request.params.id)),
+    app.post<{ Params: { id: string } }>(
+      `${prefix}/:id/retry`,
+      tenantScoped,
+      async (request, reply) => ok(reply, await retryEvent(scopeOf(request), request.params.id)),
     );
-    app.post<{ Params: { id: string } }>(`${prefix}/:id/replay`, async (request, reply) =>
-      ok(reply, await replayEvent(request.params.id, request.body)),
+    app.post<{ Params: { id: string } }>(
+      `${prefix}/:id/replay`,
+      tenantScoped,
+      async (request, reply) =>
+        ok(reply, await replayEvent(scopeOf(request), request.params.id, request.body)),
     );
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
+import type { AdminTokens } from './auth.ts';
 import type { Clock } from '../domain/clock.ts';
 import { HookgateError } from '../domain/errors.ts';
 import type { Dispatcher } from '../delivery/dispatcher.ts';
@@ -12,7 +13,8 @@ import { deliveryStates, type Store } from '../store/store.ts';
 
 /** What every admin resource's routes are built from. */
 export interface AdminDeps {
-  readonly token: string;
+  /** The operator's token and the tenants' (src/admin/auth.ts). */
+  readonly tokens: AdminTokens;
   readonly store: Store;
   readonly dispatcher: Dispatcher;
   /** The destinations' clients (their connections). */

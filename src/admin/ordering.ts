@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Delivery, Store } from '../store/store.ts';
 import { ok, parse, type AdminDeps } from './http.ts';
+import { scopeOf, tenantScoped } from './scope.ts';
 
 /** Why a delivery waits: its destination is paused, or an earlier one of its key goes first. */
 export type Hold =
@@ -58,7 +59,15 @@ const keysQuery = z.strictObject({
 
 /** Ordering keys: who holds each key's turn and how many wait behind it. */
 export function orderingRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  app.get('/admin/ordering/keys', async (request, reply) =>
-    ok(reply, { keys: await deps.store.orderingKeyList(parse(keysQuery, request.query)) }),
-  );
+  app.get('/admin/ordering/keys', tenantScoped, async (request, reply) => {
+    const scope = scopeOf(request);
+    const query = parse(keysQuery, request.query);
+    return ok(reply, {
+      keys: await deps.store.orderingKeyList({
+        ...query,
+        destination: scope.name(query.destination),
+        tenant: scope.filterTenant,
+      }),
+    });
+  });
 }

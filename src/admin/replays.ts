@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { eventFilterSchema, toEventFilter } from './filters.ts';
-import { targetsSchema, withTargets } from './events.ts';
+import { scopedTargets, targetsSchema, withTargets } from './events.ts';
+import { scopeOf, tenantScoped } from './scope.ts';
 import { ok, parse, type AdminDeps } from './http.ts';
 import { jobView } from './jobs.ts';
 
@@ -19,13 +20,16 @@ const replaySchema = z.strictObject({
  */
 export function replayRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const { replayJobs } = deps;
-  app.post('/admin/replays', async (request, reply) => {
+  app.post('/admin/replays', tenantScoped, async (request, reply) => {
+    const scope = scopeOf(request);
     const body = parse(replaySchema, request.body);
-    const filter = toEventFilter(parse(eventFilterSchema, body.filter ?? {}, 'INVALID_FILTER'));
-    const targets = {
+    const filter = scope.filter(
+      toEventFilter(parse(eventFilterSchema, body.filter ?? {}, 'INVALID_FILTER')),
+    );
+    const targets = scopedTargets(scope, {
       ...(body.routes ? { routes: body.routes } : {}),
       ...(body.destinations ? { destinations: body.destinations } : {}),
-    };
+    });
     if (body.dryRun)
       return ok(reply, { plan: await withTargets(() => replayJobs.plan({ filter, targets })) });
     const job = await withTargets(() => replayJobs.create({ filter, targets }, body.by ?? null));

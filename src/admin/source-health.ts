@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { notFound, ok, type AdminDeps } from './http.ts';
+import { scopeOf, tenantScoped } from './scope.ts';
 
 /** Results that are not a rejection. */
 const acceptedResults = new Set(['accepted', 'duplicate', 'handshake']);
@@ -24,8 +25,11 @@ export function sourceHealthRoutes(app: FastifyInstance, deps: AdminDeps): void 
   const { config, observe } = deps;
   app.get<{ Params: { source: string } }>(
     '/api/webhooks/health/:source',
+    tenantScoped,
     async (request, reply) => {
-      const source = config.sources.find((s) => s.name === request.params.source);
+      const scope = scopeOf(request);
+      const name = scope.name(request.params.source);
+      const source = scope.owns(name) ? config.sources.find((s) => s.name === name) : undefined;
       if (source === undefined) throw notFound('source with this name');
       const recent = summarize(observe.activity.recent(source.name, config.monitoring.window));
       const lastHour = summarize(observe.activity.recent(source.name, 3_600_000));

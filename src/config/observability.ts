@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cidr } from './cidr.ts';
-import { name, secret } from './name.ts';
+import { secret } from './name.ts';
 import { duration } from './units.ts';
 
 /** `metrics`: the Prometheus endpoint (docs/observability.md). */
@@ -52,7 +52,8 @@ export const monitoringSchema = z
     /** An ingest or attempt slower than this is listed as a slow operation. */
     slowThreshold: duration.prefault('3s'),
     /** Readiness fails while the breaker of any of these destinations is open. */
-    criticalBreakers: z.array(name).default([]),
+    // A tenant's destination as `<tenant>/<name>` (checked against the destinations by schema.ts).
+    criticalBreakers: z.array(z.string().min(1).max(100)).default([]),
     /** `/monitoring/idempotency`: keys expiring within this are "expiring soon". */
     expiringSoon: duration.prefault('1h'),
   })

@@ -1,119 +1,14 @@
 import { z } from 'zod';
-import { getProvider, providerNames } from '../providers/index.ts';
 import { destinationSchema } from '../destinations/schema.ts';
+import { defaultTenant } from '../domain/tenant.ts';
 import { cidr } from './cidr.ts';
-import { capture, name, secret } from './name.ts';
-import { ordering } from './ordering.ts';
-import { routeFilter } from './filter.ts';
+import { secret } from './name.ts';
 import { deadLetterSchema, replaySchema, retentionSchema } from './operations.ts';
+import { routeSchema } from './route.ts';
+import { sourceSchema } from './source.ts';
+import { checkTenantLists, checkTenants, flattenTenants, tenantSchema } from './tenants.ts';
 import { duration, size } from './units.ts';
 import { metricsSchema, monitoringSchema, tracingSchema } from './observability.ts';
-
-const dedupeKey = z
-  .string()
-  .regex(
-    /^(auto|none|body|header:[A-Za-z0-9_-]+|json:[^\s]+)$/,
-    'use auto, none, body, header:<name> or json:<path>',
-  );
-
-const source = z
-  .strictObject({
-    // `events` would be shadowed by the seed's admin path /api/v1/webhooks/events/:id, `health`
-    // by seed 001's GET /api/webhooks/health/:source.
-    name: name.refine((n) => n !== 'events' && n !== 'health', { message: 'is reserved' }),
-    provider: z.string().refine((p) => providerNames.includes(p), {
-      message: `unknown provider (known: ${providerNames.join(', ')})`,
-    }),
-    secrets: z.array(secret).default([]),
-    toleranceSeconds: z.number().int().nonnegative().optional(),
-    options: z.record(z.string(), z.unknown()).default({}),
-    allowIps: z.array(cidr).optional(),
-    rateLimit: z
-      .strictObject({
-        points: z.number().int().positive(),
-        duration: z.number().positive().default(1),
-        blockDuration: z.number().nonnegative().default(0),
-        key: z.enum(['ip', 'source']).default('ip'),
-      })
-      .optional(),
-    bodyLimit: size.optional(),
-    dedupe: z
-      .strictObject({ key: dedupeKey.default('auto'), window: duration.prefault('7d') })
-      .prefault({}),
-    /**
-     * Okta-style endpoint verification: a request carrying `header` is answered
-     * `{"<field>": <its value>}` (any provider; the platform sends it unsigned, GET or POST).
-     */
-    /**
-     * A JSON Schema the payloads must match (inline, or a file path relative to the config file):
-     * an event that does not is quarantined, never delivered.
-     */
-    schema: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
-    /** Restaurant orders (the `careem-order` / `talabat-order` transforms): branch mapping. */
-    orders: z
-      .strictObject({
-        /** The provider's merchant / vendor id → the backend's branch and company. */
-        branches: z.record(
-          z.string(),
-          z.strictObject({ branchId: z.string().min(1), companyId: z.string().min(1) }),
-        ),
-        country: z.enum(['JO']).default('JO'),
-      })
-      .optional(),
-    /**
-     * A custom synchronous answer once the event is stored, instead of Hookgate's JSON;
-     * `{{eventId}}` and `{{requestId}}` in the body are replaced.
-     */
-    response: z
-      .strictObject({
-        status: z.number().int().min(200).max(299).default(200),
-        contentType: z.string().min(1).default('application/json'),
-        body: z.string(),
-      })
-      .optional(),
-    verificationChallenge: z
-      .strictObject({
-        header: z
-          .string()
-          .min(1)
-          .transform((h) => h.toLowerCase())
-          .default('x-okta-verification-challenge'),
-        field: z.string().min(1).default('verification'),
-      })
-      .optional(),
-  })
-  .transform((src, ctx) => {
-    const provider = getProvider(src.provider);
-    if (provider === undefined) return z.NEVER; // reported by the refine above
-    if (provider.requiresSecret && src.secrets.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['secrets'], message: 'required' });
-    }
-    const options = provider.optionsSchema.safeParse(src.options);
-    if (!options.success) {
-      for (const issue of options.error.issues) {
-        ctx.addIssue({ code: 'custom', path: ['options', ...issue.path], message: issue.message });
-      }
-      return z.NEVER;
-    }
-    return {
-      ...src,
-      options: options.data,
-      toleranceSeconds: src.toleranceSeconds ?? provider.defaultToleranceSeconds,
-    };
-  });
-
-const route = z.strictObject({
-  name: name.optional(),
-  source: name,
-  destination: name,
-  filter: routeFilter.optional(),
-  /** A built-in (`careem-order`, `talabat-order`) or the path of a module (from the config file). */
-  transform: z.string().min(1).optional(),
-  /** Fields of the destination's answer kept in the delivery's metadata (on top of the transform's). */
-  capture: capture.optional(),
-  /** Deliveries of one key in the order they were stored (overrides the destination's). */
-  ordering: ordering.optional(),
-});
 
 export const configSchema = z
   .strictObject({
@@ -182,12 +77,16 @@ export const configSchema = z
     retention: retentionSchema,
     replay: replaySchema,
     deadLetters: deadLetterSchema,
-    sources: z.array(source).default([]),
+    /** The default tenant's. */
+    sources: z.array(sourceSchema).default([]),
     destinations: z.array(destinationSchema).default([]),
-    routes: z.array(route).default([]),
+    routes: z.array(routeSchema).default([]),
+    /** Each with its own sources, destinations, routes and scoped admin tokens (docs/tenancy.md). */
+    tenants: z.array(tenantSchema).default([]),
   })
   .superRefine((cfg, ctx) => {
-    if (cfg.sources.length === 0) {
+    const tenantSources = cfg.tenants.reduce((n, t) => n + t.sources.length, 0);
+    if (cfg.sources.length + tenantSources === 0) {
       ctx.addIssue({
         code: 'custom',
         path: ['sources'],
@@ -195,32 +94,19 @@ export const configSchema = z
           'at least one source is required: without one the gateway receives nothing (see hookgate.example.yaml)',
       });
     }
-    if (cfg.admin.enabled === true && cfg.admin.token === undefined) {
+    const tenantTokens = cfg.tenants.some((t) => t.adminTokens.length > 0);
+    if (cfg.admin.enabled === true && cfg.admin.token === undefined && !tenantTokens) {
       ctx.addIssue({
         code: 'custom',
         path: ['admin', 'token'],
         message: 'required when the admin API is enabled (set ADMIN_TOKEN)',
       });
     }
-    const unique = (list: readonly { name?: string | undefined }[], key: string) => {
-      const seen = new Set<string>();
-      list.forEach((item, i) => {
-        if (item.name === undefined) return;
-        if (seen.has(item.name)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [key, i, 'name'],
-            message: `duplicate name "${item.name}"`,
-          });
-        }
-        seen.add(item.name);
-      });
-    };
-    unique(cfg.sources, 'sources');
-    unique(cfg.destinations, 'destinations');
-    unique(cfg.routes, 'routes');
-    const sources = new Set(cfg.sources.map((s) => s.name));
-    const destinations = new Set(cfg.destinations.map((d) => d.name));
+    const all = { top: cfg, tenants: cfg.tenants };
+    checkTenantLists(ctx, [], defaultTenant, cfg, all);
+    checkTenants(ctx, cfg.tenants, cfg, cfg.admin.token);
+    // A tenant's destination is named `<tenant>/<name>` here, as everywhere outside its own list.
+    const destinations = new Set(flattenTenants(cfg, cfg.tenants).destinations.map((d) => d.name));
     cfg.monitoring.criticalBreakers.forEach((d, i) => {
       if (!destinations.has(d))
         ctx.addIssue({
@@ -229,26 +115,12 @@ export const configSchema = z
           message: `no destination named "${d}"`,
         });
     });
-    cfg.routes.forEach((r, i) => {
-      if (!sources.has(r.source)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['routes', i, 'source'],
-          message: `no source named "${r.source}"`,
-        });
-      }
-      if (!destinations.has(r.destination)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['routes', i, 'destination'],
-          message: `no destination named "${r.destination}"`,
-        });
-      }
-    });
-  });
+  })
+  .transform((cfg) => ({ ...cfg, ...flattenTenants(cfg, cfg.tenants) }));
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type SourceConfig = Config['sources'][number];
 export type { DestinationConfig } from '../destinations/schema.ts';
 export type RouteConfig = Config['routes'][number];
+export type { TenantConfig } from './tenants.ts';

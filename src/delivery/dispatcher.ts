@@ -9,6 +9,7 @@ import type { AttemptRecordParams, ClaimedDelivery, DueListener, Store } from '.
 import type { RedisConnection } from '../shared/redis-connection.ts';
 import type { Transform } from '../transform/types.ts';
 import { routeOnDead } from '../routing/route-table.ts';
+import { tenantOf } from '../domain/tenant.ts';
 import { AttemptRunner } from './attempt.ts';
 import { routeCaptures } from './capture.ts';
 import type { BreakerSnapshot, TransitionListener } from './circuit-breaker.ts';
@@ -71,6 +72,10 @@ export class Dispatcher {
   private cursor = 0;
   /** What one attempt does, from transform to record. */
   private readonly attempts: AttemptRunner;
+  /** Tenant → attempts it may have in flight at once (`tenants[].limits.concurrency`). */
+  private readonly tenantLimits: ReadonlyMap<string, number>;
+  /** Tenant → attempts in flight now, so one tenant's backlog cannot take every slot. */
+  private readonly tenantInFlight = new Map<string, number>();
 
   constructor(private readonly deps: DispatcherDeps) {
     const onTransition: TransitionListener = (destination, from, to, why) =>
@@ -91,6 +96,11 @@ export class Dispatcher {
       captures: routeCaptures(deps.config),
       onDead: routeOnDead(deps.config),
     });
+    this.tenantLimits = new Map(
+      deps.config.tenants.flatMap((t) =>
+        t.limits.concurrency === undefined ? [] : [[t.name, t.limits.concurrency] as const],
+      ),
+    );
     const options = {
       globalConcurrency: deps.config.delivery.concurrency,
       now: deps.clock.now(),
@@ -227,13 +237,23 @@ export class Dispatcher {
           if (this.stopped) return;
           const free = this.deps.config.delivery.concurrency - this.total;
           if (free <= 0) return;
-          await this.claimFor(this.destinations.get(name) as DestinationRuntime, free);
+          // A tenant at its cap waits; the others' destinations go on claiming.
+          const room = Math.min(free, this.tenantRoom(name));
+          if (room > 0)
+            await this.claimFor(this.destinations.get(name) as DestinationRuntime, room);
         }
       } while (this.again && !this.stopped);
     } catch (err) {
       this.deps.telemetry.emit('store.failed', { operation: 'claim', error: err });
       this.deps.logger.error({ err }, 'claiming deliveries failed; will retry at the next poll');
     }
+  }
+
+  /** Attempts the destination's tenant may still start (Infinity: its tenant has no cap). */
+  private tenantRoom(destination: string): number {
+    const tenant = tenantOf(destination);
+    const limit = this.tenantLimits.get(tenant);
+    return limit === undefined ? Infinity : limit - (this.tenantInFlight.get(tenant) ?? 0);
   }
 
   private async claimFor(destination: DestinationRuntime, free: number): Promise<void> {
@@ -311,7 +331,9 @@ export class Dispatcher {
     const { concurrency, lease } = this.deps.config.delivery;
     if (lease <= destination.config.timeoutMs + attemptMarginMs) return 0;
     if (destination.readyBytes >= maxReadyBytes) return 0;
-    return 4 * Math.min(concurrency, destination.concurrencyLimit ?? concurrency);
+    // A tenant's cap bounds it too: what is held ahead waits for the tenant's slots, on its lease.
+    const tenantCap = this.tenantLimits.get(tenantOf(destination.config.name)) ?? concurrency;
+    return 4 * Math.min(concurrency, destination.concurrencyLimit ?? concurrency, tenantCap);
   }
 
   /** True when a claim since the last wake-up from outside found everything that was due. */
@@ -337,8 +359,10 @@ export class Dispatcher {
   }
 
   private launch(item: ClaimedDelivery, destination: DestinationRuntime): void {
+    const tenant = tenantOf(destination.config.name);
     this.total += 1;
     destination.inFlight += 1;
+    this.tenantInFlight.set(tenant, (this.tenantInFlight.get(tenant) ?? 0) + 1);
     // The slot is the send: it frees once the destination answered, while the record commits
     // (the lease keeps the delivery from being claimed again until then).
     let slotHeld = true;
@@ -347,6 +371,7 @@ export class Dispatcher {
       slotHeld = false;
       this.total -= 1;
       destination.inFlight -= 1;
+      this.tenantInFlight.set(tenant, (this.tenantInFlight.get(tenant) ?? 1) - 1);
       this.startRound();
     };
     const run = this.attempts

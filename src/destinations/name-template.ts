@@ -3,7 +3,9 @@ import type { StoredEvent } from '../store/store.ts';
 
 /** The event fields a subject, channel, stream or routing key may name. */
 const fields = {
-  source: (e: StoredEvent) => e.source,
+  // A tenant's source `acme/shop` as `acme.shop`: one more level of the name's hierarchy.
+  source: (e: StoredEvent) => e.source.replace('/', '.'),
+  tenant: (e: StoredEvent) => e.tenant,
   eventType: (e: StoredEvent) => e.eventType,
   eventId: (e: StoredEvent) => e.id,
   provider: (e: StoredEvent) => e.provider,
@@ -12,11 +14,13 @@ const fields = {
 type Field = keyof typeof fields;
 
 /**
- * The longest each field can encode to: source names are config names (64 safe characters),
- * providers and event ids are Hookgate's own; only the event type comes from the provider.
+ * The longest each field can encode to: source names are config names (64 safe characters,
+ * after a tenant's name of 32 and a dot), providers and event ids are Hookgate's own; only the
+ * event type comes from the provider.
  */
 const longest: Readonly<Record<Field, number>> = {
-  source: 64,
+  source: 97,
+  tenant: 32,
   provider: 64,
   eventId: 64,
   eventType: 128,

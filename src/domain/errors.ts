@@ -11,6 +11,10 @@ export const errorCatalog = {
   },
   INVALID_FILTER: { status: 400, message: 'A filter or cursor of this request is not acceptable.' },
   UNAUTHORIZED: { status: 401, message: 'A valid admin token is required.' },
+  OPERATOR_ONLY: {
+    status: 403,
+    message: "This route is the operator's: a tenant's admin token cannot use it.",
+  },
   IP_NOT_ALLOWED: { status: 403, message: 'The client address is not allowed for this source.' },
   UNKNOWN_SOURCE: { status: 404, message: 'No source is configured under this name.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },

@@ -60,18 +60,22 @@ export class SourceRuntime {
 
   async takeRateToken(ip: string): Promise<RateDecision> {
     if (this.limiter === undefined || this.config.rateLimit === undefined) return { allowed: true };
-    const key = this.config.rateLimit.key === 'ip' ? ip : 'all';
-    try {
-      await this.limiter.consume(key);
-      return { allowed: true };
-    } catch (res) {
-      if (res instanceof RateLimiterRes) {
-        return {
-          allowed: false,
-          retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
-        };
-      }
-      throw res;
+    return consumeRateToken(this.limiter, this.config.rateLimit.key === 'ip' ? ip : 'all');
+  }
+}
+
+/** One token of `key`'s budget, or how long until the next one. */
+export async function consumeRateToken(
+  limiter: RateLimiterAbstract,
+  key: string,
+): Promise<RateDecision> {
+  try {
+    await limiter.consume(key);
+    return { allowed: true };
+  } catch (res) {
+    if (res instanceof RateLimiterRes) {
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
     }
+    throw res;
   }
 }

@@ -13,10 +13,13 @@ import type { IngestTelemetry } from './ingest-telemetry.ts';
 import type { GroupCommit } from '../domain/group-commit.ts';
 import { redactHeaders } from './redact.ts';
 import { sendAccepted } from './replies.ts';
+import type { SourceLookup } from './source-lookup.ts';
 import type { SourceRuntime } from './source-runtime.ts';
+import { tenantOf } from '../domain/tenant.ts';
 
 export interface IngressDeps {
-  readonly sources: ReadonlyMap<string, SourceRuntime>;
+  /** Finds the source a path names (a tenant's, or the default tenant's). */
+  readonly sources: SourceLookup;
   readonly routes: RouteTable;
   readonly commits: GroupCommit<NewEvent, InsertOutcome>;
   readonly clock: Clock;
@@ -36,6 +39,8 @@ export const webhookPrefixes = [
 declare module 'fastify' {
   interface FastifyRequest {
     hookgateSource: SourceRuntime | null;
+    /** What of the path follows the source (`/status`), for providers that sign it. */
+    hookgateSubpath: string;
     /** The Content-Type as received, kept aside while Fastify reads the body (see below). */
     hookgateContentType: string | undefined;
   }
@@ -73,22 +78,31 @@ function flatHeaders(raw: FastifyRequest['headers']): Record<string, string | un
  */
 async function admit(
   deps: IngressDeps,
-  request: FastifyRequest<{ Params: { source: string } }>,
+  request: FastifyRequest<{ Params: { source: string; '*'?: string } }>,
 ): Promise<void> {
-  deps.telemetry.received(request, deps.sources.get(request.params.source));
+  const found = deps.sources.find(request.params.source, request.params['*']);
+  deps.telemetry.received(request, found?.source);
   if (deps.isDraining())
     throw new HookgateError('UNAVAILABLE', {
       message: 'The gateway is shutting down; retry later.',
     });
-  const source = deps.sources.get(request.params.source);
-  if (source === undefined) throw new HookgateError('UNKNOWN_SOURCE');
+  if (found === undefined) throw new HookgateError('UNKNOWN_SOURCE');
+  const { source } = found;
   if (!source.allowsIp(request.ip)) throw new HookgateError('IP_NOT_ALLOWED');
   const rate = await source.takeRateToken(request.ip);
   if (!rate.allowed)
     throw new HookgateError('RATE_LIMITED', { retryAfter: rate.retryAfterSeconds });
+  // The tenant's budget after the source's: a request one source refuses costs the tenant nothing.
+  const tenantRate = await deps.sources.takeTenantToken(tenantOf(source.name));
+  if (!tenantRate.allowed)
+    throw new HookgateError('RATE_LIMITED', {
+      message: "Too many requests for this source's tenant; retry later.",
+      retryAfter: tenantRate.retryAfterSeconds,
+    });
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > source.bodyLimit) throw new HookgateError('PAYLOAD_TOO_LARGE');
   request.hookgateSource = source;
+  request.hookgateSubpath = found.subpath;
 }
 
 async function receive(
@@ -105,7 +119,7 @@ async function receive(
   if (body.length > source.bodyLimit) throw new HookgateError('PAYLOAD_TOO_LARGE');
 
   const headers = flatHeaders(request.headers);
-  const subpath = request.params['*'] ? `/${request.params['*']}` : '';
+  const subpath = request.hookgateSubpath;
   const webhook = makeWebhookRequest({
     method: request.method,
     url: request.url,
@@ -241,6 +255,7 @@ export function webhookRoutes(deps: IngressDeps, bodyLimit: number) {
       done(null, payload),
     );
     app.decorateRequest('hookgateSource', null);
+    app.decorateRequest('hookgateSubpath', '');
     deps.telemetry.register(app);
     app.decorateRequest('hookgateContentType', undefined);
     type Req = FastifyRequest<{ Params: { source: string; '*'?: string } }>;

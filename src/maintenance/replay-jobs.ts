@@ -104,7 +104,10 @@ export class ReplayJobs {
     };
   }
 
-  /** Makes the job (it starts at once, in the background). Events arriving later are not in it. */
+  /**
+   * Makes the job (it starts at once, in the background). Events arriving later are not in it.
+   * A tenant's job (its filter holds the tenant) is listed under that tenant.
+   */
   async create(params: ReplayJobParams, createdBy: string | null): Promise<Job> {
     const { store, replayer, clock } = this.deps;
     replayer.check(params.targets);
@@ -120,6 +123,7 @@ export class ReplayJobs {
         total: count.count,
         createdBy,
         now,
+        tenant: params.filter.tenant ?? null,
       },
     });
     this.wake();

@@ -11,6 +11,7 @@ import type { ConnectionCheck } from '../destinations/destination.ts';
 import type { Store } from '../store/store.ts';
 import { queueStates } from '../store/store.ts';
 import type { Telemetry } from '../telemetry/events.ts';
+import { tenantOf } from '../domain/tenant.ts';
 import type { QueueView } from './queue-view.ts';
 
 /** A label for a request whose source is not configured: never the path's own text. */
@@ -54,9 +55,32 @@ class Children<T> {
   }
 }
 
+/**
+ * Every series of a source or a destination also carries its `tenant` (src/domain/tenant.ts),
+ * read from the configured name: bounded by the configuration like the name itself.
+ */
+export function tenantLabels(labelNames: string[]): string[] {
+  return labelNames.includes('source') || labelNames.includes('destination')
+    ? [...labelNames, 'tenant']
+    : labelNames;
+}
+
+/** The labels with `tenant` added when they name a source or destination. */
+export function withTenant(labels: LabelValues<string>): LabelValues<string> {
+  const name = labels.source ?? labels.destination;
+  if (name === undefined) return labels;
+  const text = String(name);
+  return { ...labels, tenant: text === unknownLabel ? unknownLabel : tenantOf(text) };
+}
+
 const counter = (registry: Registry, name: string, help: string, labelNames: string[]) => {
-  const metric = new Counter({ name, help, labelNames, registers: [registry] });
-  return new Children((labels) => metric.labels(labels));
+  const metric = new Counter({
+    name,
+    help,
+    labelNames: tenantLabels(labelNames),
+    registers: [registry],
+  });
+  return new Children((labels) => metric.labels(withTenant(labels)));
 };
 
 const histogram = (
@@ -66,8 +90,14 @@ const histogram = (
   labelNames: string[],
   buckets = secondsBuckets,
 ) => {
-  const metric = new Histogram({ name, help, labelNames, buckets, registers: [registry] });
-  return new Children((labels) => metric.labels(labels));
+  const metric = new Histogram({
+    name,
+    help,
+    labelNames: tenantLabels(labelNames),
+    buckets,
+    registers: [registry],
+  });
+  return new Children((labels) => metric.labels(withTenant(labels)));
 };
 
 /**
@@ -242,7 +272,7 @@ export class Metrics {
     const inFlight = new Gauge({
       name: 'hookgate_attempts_in_flight',
       help: 'Attempts under way (from start to record), by destination',
-      labelNames: ['destination'],
+      labelNames: tenantLabels(['destination']),
       registers: [r],
     });
     const breakerTransitions = counter(
@@ -283,11 +313,11 @@ export class Metrics {
       [],
     );
 
-    telemetry.on('attempt.started', ({ destination }) => inFlight.inc({ destination }));
-    telemetry.on('attempt.errored', ({ destination }) => inFlight.dec({ destination }));
+    telemetry.on('attempt.started', ({ destination }) => inFlight.inc(withTenant({ destination })));
+    telemetry.on('attempt.errored', ({ destination }) => inFlight.dec(withTenant({ destination })));
     telemetry.on('attempt.finished', ({ report }) => {
       const { destination, outcome, verdict } = report;
-      inFlight.dec({ destination });
+      inFlight.dec(withTenant({ destination }));
       const errorClass = outcome.errorClass ?? 'none';
       attempts.get({ destination, outcome: outcome.state, error_class: errorClass }).inc();
       if (verdict !== undefined)
@@ -325,19 +355,30 @@ export class Metrics {
 
   /** Gauges read when scraped: the store's queue, breakers, connections. */
   private scraped(views: ScrapeViews, r: Registry): void {
+    /** What a gauge's collect sets: its labels get their tenant as every other series does. */
+    interface Settable {
+      set(labels: LabelValues<string>, value: number): void;
+      set(value: number): void;
+      reset(): void;
+    }
     const gauge = (
       name: string,
       help: string,
       labelNames: string[],
-      collect: (g: Gauge) => Promise<void> | void,
+      collect: (g: Settable) => Promise<void> | void,
     ) =>
       new Gauge({
         name,
         help,
-        labelNames,
+        labelNames: tenantLabels(labelNames),
         registers: [r],
         collect() {
-          return collect(this);
+          const g = this as Gauge;
+          return collect({
+            set: (labels: LabelValues<string> | number, value?: number) =>
+              typeof labels === 'number' ? g.set(labels) : g.set(withTenant(labels), value ?? 0),
+            reset: () => g.reset(),
+          });
         },
       });
     const storeUp = new Gauge({

@@ -1,5 +1,6 @@
 import type { Config, RouteConfig } from '../config/schema.ts';
 import { newId } from '../domain/ids.ts';
+import { tenantOf } from '../domain/tenant.ts';
 import { filterMatches } from '../routing/filter-match.ts';
 import { routeName } from '../routing/route-table.ts';
 import type { Delivery, NewReplay, StoredEvent } from '../store/store.ts';
@@ -50,7 +51,8 @@ function subjectOf(event: Pick<StoredEvent, 'eventType' | 'headers' | 'body'>) {
  * The new deliveries a replay of `event` makes, one per destination, each linked to the event's
  * earlier delivery to that destination (the one made when it arrived, else the latest replay).
  * Without names: every route of the event's source whose filter matches the event now (routes and
- * destinations added since it arrived included). Names of routes of another source are skipped.
+ * destinations added since it arrived included). Names of routes of another source, and of
+ * destinations of another tenant, are skipped.
  */
 export function replaysFor(
   config: Pick<Config, 'routes'>,
@@ -71,6 +73,8 @@ export function replaysFor(
       .filter((r) => named.has(routeName(r)))
       .map((r) => ({ route: routeName(r), destination: r.destination }));
     for (const destination of targets.destinations ?? []) {
+      // A replay never crosses tenants, as a route never does.
+      if (tenantOf(destination) !== tenantOf(event.source)) continue;
       const route: RouteConfig | undefined = ofSource.find((r) => r.destination === destination);
       chosen.push({
         route: route ? routeName(route) : `${event.source}->${destination}`,

@@ -26,6 +26,7 @@ export function deadLetterFilterSql(
   if (f.review === 'reviewing') where.push(`d.review_state = 'reviewing'`);
   if (f.review === 'failed')
     where.push(`(d.review_state IS NULL OR d.review_state <> 'reviewing')`);
+  add('e.tenant', '=', f.tenant);
   add('e.source', '=', f.source);
   add('d.destination', '=', f.destination);
   add('e.provider', '=', f.provider);

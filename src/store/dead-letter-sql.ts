@@ -87,25 +87,36 @@ const deadStates = `'dead', 'discarded'`;
 const needsAttention = `d.state = 'dead' AND (d.review_state IS NULL OR d.review_state <> 'reviewing')
   AND d.updated_at < `;
 
-/** The statements of the queue's statistics; each takes at most one parameter, `ph(1)`. */
-export function statsSql(ph: Ph) {
+/**
+ * The statements of the queue's statistics; each takes at most one parameter of its own, and
+ * when `scoped` the tenant (of the deliveries' events) before it: the tenant is `ph(1)` and
+ * comes first in the text, so positional parameters (SQLite's `?`) bind in the same order.
+ */
+export function statsSql(ph: Ph, scoped = false) {
+  const from = scoped ? 'deliveries d JOIN events e ON e.id = d.event_id' : 'deliveries d';
+  const own = ph(scoped ? 2 : 1);
+  const where = (condition: string) =>
+    scoped ? `WHERE e.tenant = ${ph(1)} AND ${condition}` : `WHERE ${condition}`;
   return {
-    byReview: `SELECT state, review_state, count(*) AS n FROM deliveries
-      WHERE state IN (${deadStates}) GROUP BY state, review_state`,
+    byReview: `SELECT d.state, d.review_state, count(*) AS n FROM ${from}
+      ${where(`d.state IN (${deadStates})`)} GROUP BY d.state, d.review_state`,
     byOrigin: `SELECT d.destination, e.source, e.provider, count(*) AS n FROM deliveries d
-      JOIN events e ON e.id = d.event_id WHERE d.state = 'dead'
+      JOIN events e ON e.id = d.event_id ${where(`d.state = 'dead'`)}
       GROUP BY d.destination, e.source, e.provider`,
-    errors: `SELECT last_error AS error, error_class AS "errorClass", dead_reason AS "deadReason"
-      FROM deliveries WHERE state = 'dead' ORDER BY id DESC LIMIT ${ph(1)}`,
-    ratesByDestination: `SELECT destination AS name, count(*) AS total,
-        sum(CASE WHEN state IN (${deadStates}) THEN 1 ELSE 0 END) AS dead
-      FROM deliveries WHERE created_at >= ${ph(1)} GROUP BY destination ORDER BY destination`,
+    errors: `SELECT d.last_error AS error, d.error_class AS "errorClass",
+        d.dead_reason AS "deadReason"
+      FROM ${from} ${where(`d.state = 'dead'`)} ORDER BY d.id DESC LIMIT ${own}`,
+    ratesByDestination: `SELECT d.destination AS name, count(*) AS total,
+        sum(CASE WHEN d.state IN (${deadStates}) THEN 1 ELSE 0 END) AS dead
+      FROM ${from} ${where(`d.created_at >= ${own}`)}
+      GROUP BY d.destination ORDER BY d.destination`,
     ratesBySource: `SELECT e.source AS name, count(*) AS total,
         sum(CASE WHEN d.state IN (${deadStates}) THEN 1 ELSE 0 END) AS dead
       FROM deliveries d JOIN events e ON e.id = d.event_id
-      WHERE d.created_at >= ${ph(1)} GROUP BY e.source ORDER BY e.source`,
-    attentionCount: `SELECT count(*) AS n FROM deliveries d WHERE ${needsAttention}${ph(1)}`,
-    attentionOldest: `${select} WHERE ${needsAttention}${ph(1)} ORDER BY d.updated_at, d.id LIMIT 20`,
+      ${where(`d.created_at >= ${own}`)} GROUP BY e.source ORDER BY e.source`,
+    attentionCount: `SELECT count(*) AS n FROM ${from} ${where(`${needsAttention}${own}`)}`,
+    attentionOldest: `${select} ${where(`${needsAttention}${own}`)}
+      ORDER BY d.updated_at, d.id LIMIT 20`,
   };
 }
 

@@ -5,6 +5,8 @@ import type { DeliveryView } from './store.ts';
 export type ReviewState = 'failed' | 'reviewing' | 'requeued' | 'discarded';
 
 export interface DeadLetterFilter {
+  /** Dead letters of the tenant's events only; set from the admin token, never a query. */
+  readonly tenant?: string | undefined;
   readonly source?: string | undefined;
   readonly destination?: string | undefined;
   readonly provider?: string | undefined;

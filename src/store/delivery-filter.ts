@@ -14,6 +14,7 @@ export function deliveryFilterSql(
   const add = (column: string, op: string, value: string | number | undefined) => {
     if (value !== undefined) where.push(`${column} ${op} ${placeholder(args.push(value))}`);
   };
+  add('e.tenant', '=', f.tenant);
   add('d.state', '=', f.state);
   add('e.source', '=', f.source);
   add('d.destination', '=', f.destination);

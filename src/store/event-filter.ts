@@ -35,6 +35,7 @@ export function indexedFilterSql(f: EventFilter, dialect: SearchDialect, args: A
     const stored = wellFormed(value);
     where.push(dialect.storable(stored) ? `${column} = ${param(stored)}` : 'FALSE');
   };
+  text('e.tenant', f.tenant);
   text('e.source', f.source);
   text(dialect.typeColumn, f.eventType);
   if (f.since !== undefined) where.push(`e.received_at >= ${param(f.since)}`);

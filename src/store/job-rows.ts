@@ -12,6 +12,7 @@ export interface JobRow {
   failed: number;
   cursor: string | null;
   created_by: string | null;
+  tenant: string | null;
   created_at: number;
   updated_at: number;
   finished_at: number | null;
@@ -31,6 +32,7 @@ export function toJob(r: JobRow): Job {
     failed: r.failed,
     cursor: r.cursor,
     createdBy: r.created_by,
+    tenant: r.tenant,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     finishedAt: r.finished_at,
@@ -38,4 +40,17 @@ export function toJob(r: JobRow): Job {
     leaseOwner: r.lease_owner,
     leaseUntil: r.lease_until,
   };
+}
+
+/** A job listing's WHERE: before a page's last id, of one tenant (either optional). */
+export function jobListWhere(
+  before: string | undefined,
+  tenant: string | undefined,
+  placeholder: (n: number) => string,
+): { where: string; args: string[] } {
+  const args: string[] = [];
+  const where: string[] = [];
+  if (before !== undefined) where.push(`id < ${placeholder(args.push(before))}`);
+  if (tenant !== undefined) where.push(`tenant = ${placeholder(args.push(tenant))}`);
+  return { where: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', args };
 }

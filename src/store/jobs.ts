@@ -13,6 +13,8 @@ export interface NewJob {
   readonly total: number;
   readonly createdBy: string | null;
   readonly now: number;
+  /** The tenant whose admin token made it (its filter holds the tenant too); absent: global. */
+  readonly tenant?: string | null | undefined;
 }
 
 export interface Job {
@@ -28,6 +30,8 @@ export interface Job {
   /** Where the next step starts (opaque to all but the job's runner). */
   readonly cursor: string | null;
   readonly createdBy: string | null;
+  /** The tenant whose admin token made it; null: an operator's job. */
+  readonly tenant: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly finishedAt: number | null;

@@ -1,4 +1,5 @@
 /** Row shapes of the schema (same column names on every engine) and their mapping to the Store's types. */
+import { tenantOf } from '../domain/tenant.ts';
 import type { Attempt, Delivery, DeliveryState, EventSummary, StoredEvent } from './store.ts';
 
 export interface EventRow {
@@ -17,6 +18,8 @@ export interface EventRow {
   duplicate_count: number;
   last_duplicate_at: number | null;
   trace_context: string | null;
+  /** Absent where a query does not select it (claims): then read from the source's name. */
+  tenant?: string;
 }
 
 export interface DeliveryRow {
@@ -74,6 +77,7 @@ export function toEvent(r: EventRow): StoredEvent {
     duplicateCount: r.duplicate_count,
     lastDuplicateAt: r.last_duplicate_at,
     traceContext: r.trace_context ?? null,
+    tenant: r.tenant ?? tenantOf(r.source),
   };
 }
 

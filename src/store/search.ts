@@ -3,6 +3,8 @@ import type { DeliveryState } from '../domain/delivery-state.ts';
 import type { StoredEvent } from './store.ts';
 
 export interface EventFilter {
+  /** The tenant's events only (src/domain/tenant.ts); set from the admin token, never a query. */
+  readonly tenant?: string | undefined;
   readonly source?: string | undefined;
   readonly provider?: string | undefined;
   readonly eventType?: string | undefined;

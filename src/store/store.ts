@@ -69,6 +69,8 @@ export type InsertOutcome =
   | { readonly status: 'duplicate'; readonly eventId: string; readonly duplicateCount: number };
 
 export interface StoredEvent extends EventRecord {
+  /** Its source's tenant (src/domain/tenant.ts). */
+  readonly tenant: string;
   readonly duplicateCount: number;
   readonly lastDuplicateAt: number | null;
 }
@@ -168,6 +170,8 @@ export interface OrderingKeyListParams {
   readonly key?: string | undefined;
   /** Only keys whose turn is held by a delivery that is not pending (retry, held, dead, quarantined). */
   readonly blocked?: boolean | undefined;
+  /** Keys of the tenant's deliveries only; set from the admin token, never a query. */
+  readonly tenant?: string | undefined;
   readonly limit: number;
 }
 
@@ -190,6 +194,8 @@ export interface ClaimParams {
 }
 
 export interface DeliveryFilter {
+  /** Deliveries of the tenant's events only; set from the admin token, never a query. */
+  readonly tenant?: string | undefined;
   readonly state?: DeliveryState | undefined;
   readonly source?: string | undefined;
   readonly destination?: string | undefined;
@@ -365,11 +371,18 @@ export interface Store {
     since: number;
     attentionBefore: number;
     sample: number;
+    /** Only the tenant's dead letters. */
+    tenant?: string | undefined;
   }): Promise<DeadLetterStats>;
   jobCreate(params: { job: NewJob }): Promise<Job>;
   jobGet(params: { id: string }): Promise<Job | undefined>;
   /** Newest first; `before` is a job id. */
-  jobList(params: { limit: number; before?: string | undefined }): Promise<Job[]>;
+  jobList(params: {
+    limit: number;
+    before?: string | undefined;
+    /** Only the jobs this tenant's tokens made. */
+    tenant?: string | undefined;
+  }): Promise<Job[]>;
   /** Leases the oldest running job of `kind` nobody holds (or whose lease expired) to `owner`. */
   jobClaim(params: {
     kind: string;

@@ -8,6 +8,7 @@ import { makeEvent, t0 } from './make-event.ts';
 import { monitoringContract } from './monitoring-contract.ts';
 import { operationsContract } from './operations-contract.ts';
 import { orderingContract } from './ordering-contract.ts';
+import { tenancyContract } from './tenancy-contract.ts';
 
 export { makeEvent } from './make-event.ts';
 
@@ -772,5 +773,7 @@ export function storeContract(
     monitoringContract(() => store);
     // Search, replay, dead letters, jobs, retention: after the cases above (see that file).
     operationsContract(() => store);
+    // Tenant isolation: last, on rows of its own tenants.
+    tenancyContract(() => store);
   });
 }

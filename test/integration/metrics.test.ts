@@ -23,7 +23,16 @@ const hostile = [
 ];
 
 /** The label values a Hookgate series may carry, all from configuration or closed sets. */
-const configured = new Set(['shop', 'limited', 'ok', 'down', 'generic-hmac', '(unknown)']);
+// `default`: the tenant of the top-level sources and destinations (the only one configured here).
+const configured = new Set([
+  'shop',
+  'limited',
+  'ok',
+  'down',
+  'generic-hmac',
+  '(unknown)',
+  'default',
+]);
 const closed = new Set([
   ...deliveryStates,
   ...Object.keys(errorCatalog).map((c) => c.toLowerCase()),

@@ -207,10 +207,16 @@ describe('adaptive concurrency (AIMD) against a receiver of limited capacity', (
       const scraped = await (await request(`${gw.url}/metrics`)).body.text();
       const sample = (name: string, labels: string) =>
         Number(new RegExp(`^${name}\\{${labels}\\} (\\S+)$`, 'm').exec(scraped)?.[1]);
-      const gauge = sample('hookgate_destination_concurrency', 'destination="adaptive"');
+      const gauge = sample(
+        'hookgate_destination_concurrency',
+        'destination="adaptive",tenant="default"',
+      );
       assert.ok(gauge >= view.adaptive.min && gauge <= view.adaptive.max, `gauge ${gauge}`);
       assert.ok(
-        sample('hookgate_adaptive_changes_total', 'destination="adaptive",reason="429"') > 0,
+        sample(
+          'hookgate_adaptive_changes_total',
+          'destination="adaptive",reason="429",tenant="default"',
+        ) > 0,
         'decreases on 429 are counted',
       );
     } finally {

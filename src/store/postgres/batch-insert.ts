@@ -1,3 +1,4 @@
+import { tenantOf } from '../../domain/tenant.ts';
 import type pg from 'pg';
 import { sqlCreatedState } from '../../domain/delivery-state.ts';
 import type { InsertOutcome, NewEvent } from '../store.ts';
@@ -25,7 +26,7 @@ WITH input AS (
   FROM json_to_recordset($1::json) AS t(id text, source text, provider text,
     provider_event_id text, event_type text, request_id text, client_ip text, method text,
     url text, headers json, body_at int, body_len int, received_at bigint, dedupe_key text,
-    dedupe_until bigint, trace_context text)
+    dedupe_until bigint, trace_context text, tenant text)
 ),
 won AS (
   INSERT INTO event_dedupe (source, dedupe_key, event_id, expires_at)
@@ -37,9 +38,9 @@ won AS (
 ),
 stored AS (
   INSERT INTO events (id, source, provider, provider_event_id, event_type, request_id, client_ip,
-    method, url, headers, body, received_at, trace_context)
+    method, url, headers, body, received_at, trace_context, tenant)
   SELECT id, source, provider, provider_event_id, event_type, request_id, client_ip, method, url,
-    headers::text, body, received_at, trace_context
+    headers::text, body, received_at, trace_context, tenant
   FROM input WHERE dedupe_key IS NULL OR id IN (SELECT event_id FROM won)
   RETURNING id
 ),
@@ -181,6 +182,7 @@ export async function insertEventBatch(
       dedupe_key: wellFormed(e.dedupeKey),
       dedupe_until: e.dedupeUntil,
       trace_context: e.traceContext ?? null,
+      tenant: tenantOf(e.source),
     };
     bodyAt += e.body.length;
     return row;

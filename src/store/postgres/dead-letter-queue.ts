@@ -20,7 +20,7 @@ import type { PruneCount } from '../retention.ts';
 
 const ph = (n: number) => `$${n}`;
 const storable = (text: string) => !text.includes('\u0000');
-const q = statsSql(ph);
+const queries = { all: statsSql(ph), scoped: statsSql(ph, true) };
 
 /** The dead-letter queue on PostgreSQL (dead deliveries and their review). */
 export async function listDeadLetters(
@@ -58,10 +58,11 @@ export async function purgeDeadLetters(
 
 export async function deadLetterStats(
   db: pg.Pool,
-  p: { since: number; attentionBefore: number; sample: number },
+  p: { since: number; attentionBefore: number; sample: number; tenant?: string | undefined },
 ): Promise<DeadLetterStats> {
+  const q = p.tenant === undefined ? queries.all : queries.scoped;
   const all = async <T extends pg.QueryResultRow>(sql: string, args: unknown[] = []) =>
-    (await db.query<T>(sql, args)).rows;
+    (await db.query<T>(sql, p.tenant === undefined ? args : [p.tenant, ...args])).rows;
   const [review, origin, errors, byDest, bySource, count, oldest] = await Promise.all([
     all<{ state: string; review_state: string | null; n: number }>(q.byReview),
     all<{ destination: string; source: string; provider: string; n: number }>(q.byOrigin),

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { owedStates, sqlList } from '../../domain/delivery-state.ts';
 import { jobTransitions, sqlJobStates, type JobAction } from '../../domain/job-state.ts';
 import type { Job, JobAdvance, NewJob } from '../jobs.ts';
-import { toJob, type JobRow } from '../job-rows.ts';
+import { jobListWhere, toJob, type JobRow } from '../job-rows.ts';
 import { toDelivery, type DeliveryRow } from '../rows.ts';
 import type { Delivery, NewReplay } from '../store.ts';
 
@@ -50,9 +50,17 @@ export async function insertReplays(
 
 export async function createJob(db: Queryable, job: NewJob): Promise<Job> {
   const { rows } = await db.query<JobRow>(
-    `INSERT INTO jobs (id, kind, state, params, total, created_by, created_at, updated_at)
-     VALUES ($1, $2, 'running', $3, $4, $5, $6, $6) RETURNING *`,
-    [job.id, job.kind, JSON.stringify(job.params), job.total, job.createdBy, job.now],
+    `INSERT INTO jobs (id, kind, state, params, total, created_by, created_at, updated_at, tenant)
+     VALUES ($1, $2, 'running', $3, $4, $5, $6, $6, $7) RETURNING *`,
+    [
+      job.id,
+      job.kind,
+      JSON.stringify(job.params),
+      job.total,
+      job.createdBy,
+      job.now,
+      job.tenant ?? null,
+    ],
   );
   return toJob(rows[0] as JobRow);
 }
@@ -66,14 +74,13 @@ export async function listJobs(
   db: Queryable,
   limit: number,
   before: string | undefined,
+  tenant?: string,
 ): Promise<Job[]> {
-  const { rows } =
-    before === undefined
-      ? await db.query<JobRow>('SELECT * FROM jobs ORDER BY id DESC LIMIT $1', [limit])
-      : await db.query<JobRow>('SELECT * FROM jobs WHERE id < $2 ORDER BY id DESC LIMIT $1', [
-          limit,
-          before,
-        ]);
+  const { where, args } = jobListWhere(before, tenant, (n) => `$${n}`);
+  const { rows } = await db.query<JobRow>(
+    `SELECT * FROM jobs ${where} ORDER BY id DESC LIMIT $${args.length + 1}`,
+    [...args, limit],
+  );
   return rows.map(toJob);
 }
 

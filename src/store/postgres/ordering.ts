@@ -85,6 +85,10 @@ export async function listOrderingKeys(
   if (p.destination !== undefined) where.push(`t.destination = $${args.push(p.destination)}`);
   if (p.key !== undefined) where.push(`t.ordering_key = $${args.push(p.key)}`);
   if (p.blocked) where.push("t.state <> 'pending'");
+  if (p.tenant !== undefined)
+    where.push(
+      `EXISTS (SELECT 1 FROM events e WHERE e.id = t.event_id AND e.tenant = $${args.push(p.tenant)})`,
+    );
   const { rows } = await db.query<DeliveryRow & { queued: number }>(
     `SELECT t.*, (SELECT count(*)::int FROM deliveries q WHERE q.destination = t.destination
         AND q.ordering_key = t.ordering_key AND q.state = 'queued') AS queued

@@ -364,6 +364,7 @@ export class PostgresStore implements Store {
     since: number;
     attentionBefore: number;
     sample: number;
+    tenant?: string | undefined;
   }): Promise<DeadLetterStats> {
     return deadLetterStats(this.pool, params);
   }
@@ -376,8 +377,12 @@ export class PostgresStore implements Store {
     return getJob(this.pool, params.id);
   }
 
-  jobList(params: { limit: number; before?: string | undefined }): Promise<Job[]> {
-    return listJobs(this.pool, params.limit, params.before);
+  jobList(params: {
+    limit: number;
+    before?: string | undefined;
+    tenant?: string | undefined;
+  }): Promise<Job[]> {
+    return listJobs(this.pool, params.limit, params.before, params.tenant);
   }
 
   jobClaim(params: {

@@ -107,11 +107,13 @@ CREATE TABLE events (
   duplicate_count   integer NOT NULL DEFAULT 0,
   last_duplicate_at bigint  NULL,
   trace_context     text    NULL,
+  tenant            text    NOT NULL DEFAULT 'default'::text,
   CONSTRAINT events_pkey PRIMARY KEY (id)
 );
 
 CREATE INDEX events_received ON events USING btree (received_at, id);
 CREATE INDEX events_source_received ON events USING btree (source, received_at, id);
+CREATE INDEX events_tenant_received ON events USING btree (tenant, received_at);
 CREATE INDEX events_type_received ON events USING btree (event_type COLLATE "C", received_at, id);
 
 CREATE TABLE jobs (
@@ -130,10 +132,12 @@ CREATE TABLE jobs (
   lease_owner text    NULL,
   lease_until bigint  NULL,
   error       text    NULL,
+  tenant      text    NULL,
   CONSTRAINT jobs_pkey PRIMARY KEY (id)
 );
 
 CREATE INDEX jobs_state ON jobs USING btree (state, created_at);
+CREATE INDEX jobs_tenant ON jobs USING btree (tenant, id) WHERE (tenant IS NOT NULL);
 
 CREATE TABLE schema_migrations (
   version    integer NOT NULL,

@@ -23,7 +23,7 @@ type Args = (string | number | null)[];
 
 /** The dead-letter queue on SQLite (dead deliveries and their review). */
 export class DeadLetterQueue {
-  private readonly statsQueries = statsSql(ph);
+  private readonly statsQueries = { all: statsSql(ph), scoped: statsSql(ph, true) };
 
   constructor(private readonly db: Database.Database) {}
 
@@ -62,19 +62,27 @@ export class DeadLetterQueue {
       .immediate();
   }
 
-  stats(p: { since: number; attentionBefore: number; sample: number }): DeadLetterStats {
-    const q = this.statsQueries;
-    const byReview = tallyReview(this.all(q.byReview));
+  stats(p: {
+    since: number;
+    attentionBefore: number;
+    sample: number;
+    tenant?: string | undefined;
+  }): DeadLetterStats {
+    const q = p.tenant === undefined ? this.statsQueries.all : this.statsQueries.scoped;
+    // Scoped: the tenant is every statement's first parameter.
+    const all = <T>(sql: string, args: Args = []) =>
+      this.all<T>(sql, p.tenant === undefined ? args : [p.tenant, ...args]);
+    const byReview = tallyReview(all(q.byReview));
     return {
       dead: byReview.failed + byReview.reviewing,
       byReview,
-      ...tallyOrigin(this.all(q.byOrigin)),
-      errors: this.all(q.errors, [p.sample]),
-      ratesByDestination: this.all<FailureRate>(q.ratesByDestination, [p.since]),
-      ratesBySource: this.all<FailureRate>(q.ratesBySource, [p.since]),
+      ...tallyOrigin(all(q.byOrigin)),
+      errors: all(q.errors, [p.sample]),
+      ratesByDestination: all<FailureRate>(q.ratesByDestination, [p.since]),
+      ratesBySource: all<FailureRate>(q.ratesBySource, [p.since]),
       attention: {
-        count: this.all<{ n: number }>(q.attentionCount, [p.attentionBefore])[0]?.n ?? 0,
-        oldest: this.all<DeadLetterRow>(q.attentionOldest, [p.attentionBefore]).map(toDeadLetter),
+        count: all<{ n: number }>(q.attentionCount, [p.attentionBefore])[0]?.n ?? 0,
+        oldest: all<DeadLetterRow>(q.attentionOldest, [p.attentionBefore]).map(toDeadLetter),
       },
     };
   }

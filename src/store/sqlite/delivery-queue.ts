@@ -323,6 +323,10 @@ export class DeliveryQueue {
       args.push(p.key);
     }
     if (p.blocked) where.push("t.state <> 'pending'");
+    if (p.tenant !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM events e WHERE e.id = t.event_id AND e.tenant = ?)');
+      args.push(p.tenant);
+    }
     args.push(p.limit);
     const sql = `SELECT t.*, (SELECT count(*) FROM deliveries q WHERE q.destination = t.destination
         AND q.ordering_key = t.ordering_key AND q.state = 'queued') AS queued

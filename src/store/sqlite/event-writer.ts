@@ -1,3 +1,4 @@
+import { tenantOf } from '../../domain/tenant.ts';
 import type Database from 'better-sqlite3';
 import { created, sqlCreatedState } from '../../domain/delivery-state.ts';
 import type { InsertOutcome, NewEvent } from '../store.ts';
@@ -46,11 +47,12 @@ export class EventWriter {
         Buffer,
         number,
         string | null,
+        string,
       ]
     >(
       `INSERT INTO events (id, source, provider, provider_event_id, event_type, request_id,
-         client_ip, method, url, headers, body, received_at, trace_context)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         client_ip, method, url, headers, body, received_at, trace_context, tenant)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // A delivery to a paused destination is created held (one indexed lookup per delivery).
     this.insertDelivery = db.prepare<
@@ -113,6 +115,7 @@ export class EventWriter {
       e.body,
       e.receivedAt,
       e.traceContext ?? null,
+      tenantOf(e.source),
     );
     const at = e.receivedAt;
     for (const d of e.deliveries) {

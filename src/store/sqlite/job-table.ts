@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { owedStates, sqlList } from '../../domain/delivery-state.ts';
 import { jobTransitions, sqlJobStates, type JobAction } from '../../domain/job-state.ts';
 import type { Job, JobAdvance, NewJob } from '../jobs.ts';
-import { toJob, type JobRow } from '../job-rows.ts';
+import { jobListWhere, toJob, type JobRow } from '../job-rows.ts';
 import type { Delivery, NewReplay } from '../store.ts';
 import { toDelivery, type DeliveryRow } from '../rows.ts';
 
@@ -54,8 +54,9 @@ export class JobTable {
   create(job: NewJob): Job {
     this.db
       .prepare(
-        `INSERT INTO jobs (id, kind, state, params, total, created_by, created_at, updated_at)
-         VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`,
+        `INSERT INTO jobs (id, kind, state, params, total, created_by, created_at, updated_at,
+           tenant)
+         VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         job.id,
@@ -65,6 +66,7 @@ export class JobTable {
         job.createdBy,
         job.now,
         job.now,
+        job.tenant ?? null,
       );
     return this.get(job.id) as Job;
   }
@@ -74,12 +76,11 @@ export class JobTable {
     return row && toJob(row);
   }
 
-  list(limit: number, before: string | undefined): Job[] {
+  list(limit: number, before: string | undefined, tenant?: string): Job[] {
+    const { where, args } = jobListWhere(before, tenant, () => '?');
     return this.db
-      .prepare<(string | number)[], JobRow>(
-        `SELECT * FROM jobs ${before === undefined ? '' : 'WHERE id < ?'} ORDER BY id DESC LIMIT ?`,
-      )
-      .all(...(before === undefined ? [] : [before]), limit)
+      .prepare<(string | number)[], JobRow>(`SELECT * FROM jobs ${where} ORDER BY id DESC LIMIT ?`)
+      .all(...args, limit)
       .map(toJob);
   }
 

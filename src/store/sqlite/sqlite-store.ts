@@ -291,6 +291,7 @@ export class SqliteStore implements Store {
     since: number;
     attentionBefore: number;
     sample: number;
+    tenant?: string | undefined;
   }): Promise<DeadLetterStats> {
     return settle(() => this.deadLetters.stats(params));
   }
@@ -303,8 +304,12 @@ export class SqliteStore implements Store {
     return settle(() => this.jobs.get(params.id));
   }
 
-  jobList(params: { limit: number; before?: string | undefined }): Promise<Job[]> {
-    return settle(() => this.jobs.list(params.limit, params.before));
+  jobList(params: {
+    limit: number;
+    before?: string | undefined;
+    tenant?: string | undefined;
+  }): Promise<Job[]> {
+    return settle(() => this.jobs.list(params.limit, params.before, params.tenant));
   }
 
   jobClaim(params: {

@@ -57,6 +57,7 @@ function claimed(n: number, bodyBytes: number): ClaimedDelivery {
       receivedAt: 0,
       duplicateCount: 0,
       lastDuplicateAt: null,
+      tenant: 'default',
     },
   };
 }

@@ -27,6 +27,7 @@ const event: StoredEvent = {
   receivedAt: 0,
   duplicateCount: 0,
   lastDuplicateAt: null,
+  tenant: 'default',
 };
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;

@@ -21,6 +21,7 @@ const event = (eventType: string | null): StoredEvent => ({
   receivedAt: 0,
   duplicateCount: 0,
   lastDuplicateAt: null,
+  tenant: 'default',
 });
 
 /** A NATS subject token: non-empty, no whitespace, no wildcard, no dot. */
@@ -34,6 +35,14 @@ describe('name templates (subjects, channels, streams, routing keys)', () => {
       'integration.webhook.stripe.payment_intent.succeeded',
     );
     assert.equal(t.render(event(null)), 'integration.webhook.stripe._');
+  });
+
+  it("names a tenant's source one level deeper, and its tenant", () => {
+    const tenants = { ...event('order.created'), source: 'acme/shop', tenant: 'acme' };
+    const t = new NameTemplate('webhooks.{{source}}.{{eventType}}');
+    assert.equal(t.render(tenants), 'webhooks.acme.shop.order.created');
+    assert.equal(new NameTemplate('t.{{tenant}}.{{provider}}').render(tenants), 't.acme.stripe');
+    assert.equal(new NameTemplate('t.{{tenant}}').render(event(null)), 't.default');
   });
 
   it('encodes hostile values: emoji, lone surrogates, NUL, wildcards, spaces, stray dots, %', () => {

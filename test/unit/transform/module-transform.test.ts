@@ -22,6 +22,7 @@ const event: StoredEvent = {
   receivedAt: 1_700_000_000_000,
   duplicateCount: 0,
   lastDuplicateAt: null,
+  tenant: 'default',
 };
 
 function moduleWith(name: string, code: string, timeoutMs = 1000) {
