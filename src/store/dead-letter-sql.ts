@@ -38,9 +38,8 @@ export function listSql(
   limit: number,
   before: string | undefined,
   ph: Ph,
-  storable?: (text: string) => boolean,
 ): { sql: string; args: Args } {
-  const { where, args } = deadLetterFilterSql(filter, ph, [], storable);
+  const { where, args } = deadLetterFilterSql(filter, ph, []);
   if (before !== undefined) where.push(`d.id < ${ph(args.push(before))}`);
   return {
     sql: `${select} WHERE ${where.join(' AND ')} ORDER BY d.id DESC LIMIT ${ph(args.push(limit))}`,
@@ -52,11 +51,7 @@ export function listSql(
  * One review action on one dead letter or every match: the review columns, and for requeue and
  * discard the state. Never a delivery a worker holds.
  */
-export function actSql(
-  p: DeadLetterAction,
-  ph: Ph,
-  storable?: (text: string) => boolean,
-): { sql: string; args: Args } {
+export function actSql(p: DeadLetterAction, ph: Ph): { sql: string; args: Args } {
   const args: Args = [];
   const now = () => ph(args.push(p.now));
   const set = (): string => {
@@ -72,7 +67,7 @@ export function actSql(
   if ('id' in p.target) {
     where = [`d.id = ${ph(args.push(p.target.id))}`, `d.state IN (${sqlStates('discard')})`];
   } else {
-    const filter = deadLetterFilterSql(p.target.filter, ph, args as (string | number)[], storable);
+    const filter = deadLetterFilterSql(p.target.filter, ph, args as (string | number)[]);
     where = filter.where;
   }
   return {

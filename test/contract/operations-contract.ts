@@ -232,7 +232,7 @@ export function operationsContract(store: () => Store): void {
         RangeError,
         JSON.stringify(q),
       );
-    for (const value of ['a\u0000b', '\ud800', '🎉', "'; --", '%', '_']) {
+    for (const value of ['nothing\u0000stored', '\ud800', '🎉', "'; --", '%', '_']) {
       for (const filter of [
         { source: value },
         { provider: value },

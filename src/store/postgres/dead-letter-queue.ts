@@ -19,7 +19,6 @@ import type {
 import type { PruneCount } from '../retention.ts';
 
 const ph = (n: number) => `$${n}`;
-const storable = (text: string) => !text.includes('\u0000');
 const q = statsSql(ph);
 
 /** The dead-letter queue on PostgreSQL (dead deliveries and their review). */
@@ -29,12 +28,12 @@ export async function listDeadLetters(
   limit: number,
   before: string | undefined,
 ): Promise<DeadLetter[]> {
-  const { sql, args } = listSql(filter, limit, before, ph, storable);
+  const { sql, args } = listSql(filter, limit, before, ph);
   return (await db.query<DeadLetterRow>(sql, args)).rows.map(toDeadLetter);
 }
 
 export async function actOnDeadLetters(db: pg.Pool, p: DeadLetterAction): Promise<number> {
-  const { sql, args } = actSql(p, ph, storable);
+  const { sql, args } = actSql(p, ph);
   return (await db.query(sql, args)).rowCount ?? 0;
 }
 

@@ -12,7 +12,6 @@ const dialect: SearchBackend['dialect'] = {
   // Event ids are ASCII without spaces.
   tiebreakPattern: /^[\x21-\x7e]{1,200}$/,
   bodyBytes: 'octet_length(e.body)',
-  storable: (text) => !text.includes('\u0000'),
 };
 
 /**
@@ -37,9 +36,7 @@ export class EventSearch {
         };
       },
       lookupSet: (column, value, args) =>
-        dialect.storable(value)
-          ? `SELECT s.event_id AS id FROM event_search s WHERE s.${column} = $${args.push(value)}`
-          : 'SELECT NULL AS id WHERE FALSE',
+        `SELECT s.event_id AS id FROM event_search s WHERE s.${column} = $${args.push(value)}`,
       // Past the cap, the planner's estimate (never below the cap).
       estimate: async (whereSql, args, cap) => {
         const plan = await db.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(

@@ -5,6 +5,7 @@ import type { Job, JobAdvance, NewJob } from '../jobs.ts';
 import { toJob, type JobRow } from '../job-rows.ts';
 import { toDelivery, type DeliveryRow } from '../rows.ts';
 import type { Delivery, NewReplay } from '../store.ts';
+import { wellFormed } from '../text.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -52,7 +53,7 @@ export async function createJob(db: Queryable, job: NewJob): Promise<Job> {
   const { rows } = await db.query<JobRow>(
     `INSERT INTO jobs (id, kind, state, params, total, created_by, created_at, updated_at)
      VALUES ($1, $2, 'running', $3, $4, $5, $6, $6) RETURNING *`,
-    [job.id, job.kind, JSON.stringify(job.params), job.total, job.createdBy, job.now],
+    [job.id, job.kind, JSON.stringify(job.params), job.total, wellFormed(job.createdBy), job.now],
   );
   return toJob(rows[0] as JobRow);
 }

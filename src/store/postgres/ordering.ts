@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { finalStates, sqlCreatedState, sqlStates } from '../../domain/delivery-state.ts';
 import { toDelivery, type DeliveryRow } from '../rows.ts';
+import { wellFormed } from '../text.ts';
 import type { OrderingKeyListParams, OrderingKeyView } from '../store.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -82,8 +83,11 @@ export async function listOrderingKeys(
 ): Promise<OrderingKeyView[]> {
   const where = ['t.key_turn'];
   const args: (string | number)[] = [];
-  if (p.destination !== undefined) where.push(`t.destination = $${args.push(p.destination)}`);
-  if (p.key !== undefined) where.push(`t.ordering_key = $${args.push(p.key)}`);
+  // Text as stored (text.ts): a key asked for with NUL matches none, rather than fail.
+  const destination = p.destination === undefined ? undefined : wellFormed(p.destination);
+  const key = p.key === undefined ? undefined : wellFormed(p.key);
+  if (destination !== undefined) where.push(`t.destination = $${args.push(destination)}`);
+  if (key !== undefined) where.push(`t.ordering_key = $${args.push(key)}`);
   if (p.blocked) where.push("t.state <> 'pending'");
   const { rows } = await db.query<DeliveryRow & { queued: number }>(
     `SELECT t.*, (SELECT count(*)::int FROM deliveries q WHERE q.destination = t.destination
@@ -92,14 +96,14 @@ export async function listOrderingKeys(
       ORDER BY t.destination, t.ordering_key LIMIT $${args.push(p.limit)}`,
     args,
   );
-  if (rows.length === 0 && p.key !== undefined && p.destination !== undefined) {
+  if (rows.length === 0 && key !== undefined && destination !== undefined) {
     // A key waiting with no turn holder (a repair is due) is shown too when asked for by name.
     const { rows: waiting } = await db.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM deliveries WHERE destination = $1 AND ordering_key = $2 AND state = 'queued'",
-      [p.destination, p.key],
+      [destination, key],
     );
     const n = waiting[0]?.n ?? 0;
-    return n > 0 ? [{ destination: p.destination, key: p.key, turn: null, queued: n }] : [];
+    return n > 0 ? [{ destination, key, turn: null, queued: n }] : [];
   }
   return rows.map((r) => ({
     destination: r.destination,

@@ -311,7 +311,13 @@ export class DeliveryQueue {
       .all(p.now, p.now, ...args);
   }
 
-  orderingKeys(p: OrderingKeyListParams): OrderingKeyView[] {
+  orderingKeys(params: OrderingKeyListParams): OrderingKeyView[] {
+    // Text as stored (text.ts), as on PostgreSQL.
+    const p = {
+      ...params,
+      destination: params.destination === undefined ? undefined : wellFormed(params.destination),
+      key: params.key === undefined ? undefined : wellFormed(params.key),
+    };
     const where = ['t.key_turn = 1'];
     const args: (string | number)[] = [];
     if (p.destination !== undefined) {

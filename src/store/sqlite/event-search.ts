@@ -13,7 +13,6 @@ const dialect: SearchBackend['dialect'] = {
   tiebreakValue: Number,
   tiebreakPattern: /^\d+$/,
   bodyBytes: 'length(e.body)',
-  storable: () => true,
 };
 
 /** Counted exactly up to this many through a covering index (~10 ms); past it, estimated. */

@@ -5,6 +5,7 @@ import type { Job, JobAdvance, NewJob } from '../jobs.ts';
 import { toJob, type JobRow } from '../job-rows.ts';
 import type { Delivery, NewReplay } from '../store.ts';
 import { toDelivery, type DeliveryRow } from '../rows.ts';
+import { wellFormed } from '../text.ts';
 
 /**
  * Background jobs and replays on SQLite. One process owns the file, so a job's lease only
@@ -62,7 +63,7 @@ export class JobTable {
         job.kind,
         JSON.stringify(job.params),
         job.total,
-        job.createdBy,
+        wellFormed(job.createdBy),
         job.now,
         job.now,
       );
