@@ -179,6 +179,12 @@ export interface NewReplay {
   readonly destination: string;
   /** The event's earlier delivery to this destination, if it had one. */
   readonly replayOf: string | null;
+  /**
+   * Its ordering key (the route's `ordering` read from the stored event), or null/absent: not
+   * ordered. An ordered replay is stored as a new ordered delivery is: it takes its key's turn when
+   * the key is idle, else it waits queued behind the key's deliveries stored before it.
+   */
+  readonly orderingKey?: string | null;
 }
 
 export interface ClaimParams {
@@ -308,7 +314,8 @@ export interface Store {
   deliveryCountByState(params?: { jobId?: string }): Promise<Record<DeliveryState, number>>;
   /**
    * New deliveries of stored events (replays): `pending` and due `now`, or `held` while their
-   * destination is paused; the events are not changed. Returns the deliveries made.
+   * destination is paused — or, ordered, `queued` behind their key's turn, in the order given;
+   * the events are not changed. Returns the deliveries made.
    */
   deliveryReplay(params: { replays: readonly NewReplay[]; now: number }): Promise<Delivery[]>;
   /**

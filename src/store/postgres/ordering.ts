@@ -39,6 +39,25 @@ export async function lockOrderingKeys(
   });
 }
 
+/**
+ * The columns of an ordered INSERT … SELECT, for ingress and replays alike: input rows `v` (with
+ * `destination`, `ordering_key` and `ord`, their order) get `turn` in a subquery sorted by `ord`,
+ * aliased `s`, from which the state, key_seq and key_turn are written. A row takes its key's turn
+ * when it is the key's first of the statement and no stored delivery holds it (read under the
+ * key's lock, taken by an earlier statement); key_seq is drawn in `ord` order.
+ */
+export const orderedInsertSql = {
+  turn: `CASE WHEN v.ordering_key IS NOT NULL THEN
+      row_number() OVER (PARTITION BY v.destination, v.ordering_key ORDER BY v.ord) = 1
+      AND NOT EXISTS (SELECT 1 FROM deliveries t WHERE t.destination = v.destination
+        AND t.ordering_key = v.ordering_key AND t.key_turn) END AS turn`,
+  state: `CASE WHEN s.turn IS FALSE THEN 'queued'
+      ELSE ${sqlCreatedState('EXISTS (SELECT 1 FROM destination_state p WHERE p.destination = s.destination AND p.paused)')}
+    END`,
+  keySeq: `CASE WHEN s.ordering_key IS NOT NULL THEN nextval('delivery_key_seq') END`,
+  keyTurn: 'coalesce(s.turn, false)',
+};
+
 /** Each key once. */
 export function distinctKeys(keys: readonly DestinationKey[]): DestinationKey[] {
   const seen = new Map<string, DestinationKey>();

@@ -337,7 +337,7 @@ export class PostgresStore implements Store {
     replays: readonly NewReplay[];
     now: number;
   }): Promise<Delivery[]> {
-    const made = await insertReplays(this.pool, params.replays, params.now, null);
+    const made = await this.tx((c) => insertReplays(c, params.replays, params.now, null));
     if (made.some((d) => d.state === 'pending')) await this.notifyDue(this.pool);
     return made;
   }

@@ -98,3 +98,47 @@ test('a replay has its own idempotency key, led by the original one', () => {
     'evt_1.backend.dlv_b',
   );
 });
+
+test("a replay on an ordered route carries the key the route's ordering reads from the stored event", () => {
+  const { config: ordered } = parseConfig(
+    JSON.stringify({
+      sources: [{ name: 'shop', provider: 'none' }],
+      destinations: [
+        { name: 'backend', url: 'http://127.0.0.1:9/b', ordering: { key: 'json:order.id' } },
+        { name: 'audit', url: 'http://127.0.0.1:9/a' },
+        { name: 'late', url: 'http://127.0.0.1:9/l', ordering: { key: 'header:x-order' } },
+      ],
+      routes: [
+        { source: 'shop', destination: 'backend' },
+        { source: 'shop', destination: 'audit', ordering: { key: 'eventId' } },
+      ],
+    }),
+    { file: 'test.yaml', env: {}, dataDir: tempDir() },
+  );
+  const stored = {
+    ...event({ order: { id: 'o-7' } }),
+    providerEventId: 'p-1',
+    headers: { 'x-order': 'h-9' },
+  };
+  const made = replaysFor(ordered, stored, [], { destinations: ['backend', 'audit', 'late'] });
+  assert.deepEqual(
+    made.map((r) => [r.destination, r.orderingKey]),
+    [
+      // The destination's ordering, through the source's route to it.
+      ['backend', 'shop/o-7'],
+      // The route's own.
+      ['audit', 'shop/p-1'],
+      // No route of the source: the destination's ordering.
+      ['late', 'shop/h-9'],
+    ],
+  );
+  // No value where the key is read: not ordered, as at ingest.
+  const bare = replaysFor(ordered, { ...event({}), providerEventId: null }, [], {});
+  assert.deepEqual(
+    bare.map((r) => [r.destination, r.orderingKey]),
+    [
+      ['backend', null],
+      ['audit', null],
+    ],
+  );
+});
