@@ -328,6 +328,51 @@ export function orderingContract(
     assert.deepEqual(order, [2, 3, 1, 2, 3]);
   });
 
+  it("ordering: a dead letter's discard passes its key's turn; its requeue waits for the turn", async () => {
+    const s = scenario('dlq');
+    const a = [s.event('A', t0, 1), s.event('A', t0 + 1, 2), s.event('A', t0 + 2, 3)];
+    const b = [s.event('B', t0 + 3, 10)];
+    await store().eventInsertBatch({ events: [...a, ...b] });
+    const act = (action: 'requeue' | 'discard', target: object, at: number) =>
+      store().deadLetterAct({
+        action,
+        target: target as { id: string },
+        actor: 'ana',
+        note: null,
+        now: at,
+      });
+    const [a1, b1] = await s.claim(t0 + 10);
+    await s.record(a1 as ClaimedDelivery, 'dead', t0 + 11, 'block');
+    await s.record(b1 as ClaimedDelivery, 'dead', t0 + 11, 'skip');
+    assert.deepEqual(await s.states(a), ['dead', 'queued', 'queued']);
+    // Discarding the dead letter that blocks key A passes the turn at once (no repair needed).
+    assert.equal(await act('discard', { id: (a1 as ClaimedDelivery).delivery.id }, t0 + 12), 1);
+    assert.deepEqual(await s.states(a), ['discarded', 'pending', 'queued']);
+    assert.equal((await s.stateOf(a[0] as NewEvent)).keyTurn, false);
+    const a2 = await s.claim(t0 + 13);
+    assert.deepEqual(s.bodyKeys(a2), [2]);
+    // Dead under skip: the turn goes on to the third.
+    await s.record(a2[0] as ClaimedDelivery, 'dead', t0 + 14, 'skip');
+    assert.deepEqual(await s.states(a), ['discarded', 'dead', 'pending']);
+    const a3 = await s.claim(t0 + 15);
+    assert.deepEqual(s.bodyKeys(a3), [3]);
+    // Its dead letter requeued while the third is in flight: it waits for the turn, never sent
+    // next to it.
+    assert.equal(await act('requeue', { id: (a2[0] as ClaimedDelivery).delivery.id }, t0 + 16), 1);
+    assert.deepEqual(await s.states(a), ['discarded', 'queued', 'pending']);
+    assert.deepEqual(await s.claim(t0 + 17), []);
+    await s.record(a3[0] as ClaimedDelivery, 'delivered', t0 + 18);
+    assert.deepEqual(s.bodyKeys(await s.claim(t0 + 19)), [2]);
+    // Key B is idle: its dead letter requeued by filter takes the turn and is due.
+    assert.equal(
+      await act('requeue', { filter: { destination: s.destination, source: 'ordered' } }, t0 + 20),
+      1,
+    );
+    const requeued = await s.stateOf(b[0] as NewEvent);
+    assert.deepEqual([requeued.state, requeued.keyTurn], ['pending', true]);
+    assert.deepEqual(s.bodyKeys(await s.claim(t0 + 21)), [10]);
+  });
+
   it('ordering: the repair gives back a turn held by a finished delivery and restarts its key', async () => {
     const s = scenario('repair');
     const a = [s.event('A', t0, 1), s.event('A', t0 + 1, 2)];

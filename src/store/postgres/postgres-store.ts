@@ -351,7 +351,7 @@ export class PostgresStore implements Store {
   }
 
   async deadLetterAct(params: DeadLetterAction): Promise<number> {
-    const moved = await actOnDeadLetters(this.pool, params);
+    const moved = await this.tx((c) => actOnDeadLetters(c, params));
     if (moved > 0 && params.action === 'requeue') await this.notifyDue(this.pool);
     return moved;
   }
