@@ -14,7 +14,7 @@ import type {
 } from './dead-letters.ts';
 import type { Job, JobAction, JobAdvance, NewJob } from './jobs.ts';
 import type { PruneCount } from './retention.ts';
-import type { EventFilter, EventPage, SearchCount } from './search.ts';
+import type { EventFilter, EventPage, SearchCount, SearchOrder } from './search.ts';
 
 export type * from './dead-letters.ts';
 export type * from './jobs.ts';
@@ -298,8 +298,15 @@ export interface Store {
    * most; `before` is a page's `next`. Bodies are not returned (`bodyBytes` says their size).
    * `q` matches bodies indexed so far (the search indexer catches up within moments). Each page
    * examines a bounded number of rows: a page may come back short with a `next` to go on.
+   * `order: 'asc'`: oldest first instead (bulk replay jobs), `before` then a page's `next` of
+   * that order.
    */
-  eventSearch(params: { filter: EventFilter; limit: number; before?: string }): Promise<EventPage>;
+  eventSearch(params: {
+    filter: EventFilter;
+    limit: number;
+    before?: string;
+    order?: SearchOrder;
+  }): Promise<EventPage>;
   /**
    * How many events match: counted exactly up to `cap` at least; past it the engine may count on
    * or estimate (then `exact` is false).

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Stripe from 'stripe';
 import { request } from 'undici';
-import { engineSkipReason, tempDir, testEngines } from '../helpers/gateway.ts';
-import { postgresUrl, testSchema } from '../helpers/postgres.ts';
+import { engineSkipReason, storageUrl, tempDir, testEngines } from '../helpers/gateway.ts';
+import { testSchema } from '../helpers/postgres.ts';
 import { spawnGateway, writeConfig } from '../helpers/process.ts';
 import { eventually, Receiver } from '../helpers/receiver.ts';
 
@@ -30,11 +29,7 @@ for (const engine of testEngines) {
         const url = await receiver.listen();
         const dir = tempDir();
         const file = writeConfig(dir, {
-          storage: {
-            url: schema
-              ? `${postgresUrl}?schema=${schema.name}`
-              : `sqlite:${join(dir, 'hookgate.db')}`,
-          },
+          storage: { url: storageUrl(schema, dir) },
           delivery: { pollInterval: '200ms' },
           sources: [{ name: 'stripe', provider: 'stripe', secrets: [stripeSecret] }],
           destinations: [{ name: 'backend', url: `${url}/hooks`, timeoutMs: 2000 }],

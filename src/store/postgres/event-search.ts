@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Args } from '../event-filter.ts';
-import type { EventFilter, EventPage, SearchCount } from '../search.ts';
+import type { EventFilter, EventPage, SearchCount, SearchOrder } from '../search.ts';
 import { SearchPlanner, type SearchBackend } from '../search-planner.ts';
 import { indexedBodyBytes, indexText } from '../search-text.ts';
 
@@ -49,8 +49,14 @@ export class EventSearch {
     });
   }
 
-  async search(filter: EventFilter, limit: number, before: string | undefined): Promise<EventPage> {
-    return this.planner.search(filter, limit, this.planner.decode(before));
+  async search(
+    filter: EventFilter,
+    limit: number,
+    before: string | undefined,
+    order: SearchOrder = 'desc',
+  ): Promise<EventPage> {
+    const cursor = this.planner.decode(before);
+    return this.planner.search(filter, limit, cursor, undefined, order);
   }
 
   count(filter: EventFilter, cap: number): Promise<SearchCount> {

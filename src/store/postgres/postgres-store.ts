@@ -49,6 +49,7 @@ import {
   type DeadLetterStats,
   type EventFilter,
   type EventPage,
+  type SearchOrder,
   type Job,
   type JobAction,
   type JobAdvance,
@@ -310,8 +311,13 @@ export class PostgresStore implements Store {
     return counts;
   }
 
-  eventSearch(params: { filter: EventFilter; limit: number; before?: string }): Promise<EventPage> {
-    return this.search.search(params.filter, params.limit, params.before);
+  eventSearch(params: {
+    filter: EventFilter;
+    limit: number;
+    before?: string;
+    order?: SearchOrder;
+  }): Promise<EventPage> {
+    return this.search.search(params.filter, params.limit, params.before, params.order);
   }
 
   eventSearchCount(params: { filter: EventFilter; cap: number }): Promise<SearchCount> {
