@@ -358,7 +358,8 @@ export class PostgresStore implements Store {
 
   async deadLetterAct(params: DeadLetterAction): Promise<number> {
     const moved = await this.tx((c) => actOnDeadLetters(c, params));
-    if (moved > 0 && params.action === 'requeue') await this.notifyDue(this.pool);
+    // A requeue makes deliveries due; a discard may pass an ordering key's turn to the next.
+    if (moved > 0 && params.action !== 'review') await this.notifyDue(this.pool);
     return moved;
   }
 
