@@ -12,8 +12,8 @@ import { metricsSchema, monitoringSchema, tracingSchema } from './observability.
 const dedupeKey = z
   .string()
   .regex(
-    /^(auto|none|body|header:[A-Za-z0-9_-]+|json:[^\s]+)$/,
-    'use auto, none, body, header:<name> or json:<path>',
+    /^(auto|idAndType|none|body|header:[A-Za-z0-9_-]+|json:[^\s]+)$/,
+    'use auto, idAndType, none, body, header:<name> or json:<path>',
   );
 
 const source = z
