@@ -365,7 +365,9 @@ export interface Store {
   /**
    * Dead-letter review on one (`id`) or every match of `filter`: `review` (failed → reviewing),
    * `requeue` (→ pending, fresh budget), `discard` (→ discarded); who, when and why are kept.
-   * Leased rows are left alone. Returns how many moved.
+   * Ordered ones keep their key's order: a requeued one without its key's turn goes `queued`, a
+   * discarded one gives the turn back, and each such key's oldest queued delivery takes the turn
+   * if no one holds it, in the same transaction. Leased rows are left alone. Returns how many moved.
    */
   deadLetterAct(params: DeadLetterAction): Promise<number>;
   /** Deletes up to `limit` discarded dead letters (discarded before `discardedBefore`, if given). */
