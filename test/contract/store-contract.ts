@@ -133,6 +133,21 @@ export function storeContract(
       );
     });
 
+    it('answers a lookup by an id or cursor holding NUL with nothing, never an error', async () => {
+      // An operator's URL can carry %00; PostgreSQL text parameters cannot hold NUL.
+      const odd = 'evt_\u0000';
+      assert.equal(await store.eventGet({ id: odd }), undefined);
+      assert.equal(await store.deliveryGet({ id: odd }), undefined);
+      assert.equal(await store.jobGet({ id: odd }), undefined);
+      assert.deepEqual(await store.deliveryListByEvent({ eventId: odd }), []);
+      assert.deepEqual(await store.attemptListByDelivery({ deliveryId: odd }), []);
+      assert.equal(await store.deliveryRequeue({ now: t0, id: odd }), 0);
+      assert.deepEqual(await store.deliveryList({ limit: 1, before: odd, source: odd }), []);
+      assert.deepEqual(await store.deadLetterList({ filter: {}, limit: 1, before: odd }), []);
+      assert.ok(Array.isArray(await store.eventList({ limit: 1, before: odd })));
+      assert.deepEqual(await store.orderingKeyList({ key: odd, destination: odd, limit: 1 }), []);
+    });
+
     it('writes the event and one pending delivery per route in the same transaction', async () => {
       const e = makeEvent({
         deliveries: [

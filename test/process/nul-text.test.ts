@@ -5,10 +5,11 @@ import Stripe from 'stripe';
 import { request } from 'undici';
 import { engineSkipReason, storageUrl, tempDir, testEngines } from '../helpers/gateway.ts';
 import { testSchema } from '../helpers/postgres.ts';
-import { spawnGateway, writeConfig } from '../helpers/process.ts';
+import { adminCall, spawnGateway, writeConfig } from '../helpers/process.ts';
 import { eventually, Receiver } from '../helpers/receiver.ts';
 
 const stripeSecret = `whsec_${randomBytes(24).toString('hex')}`;
+const adminToken = randomBytes(16).toString('hex');
 
 /**
  * "\u0000" is valid JSON, so a signed body can carry NUL in the fields Hookgate stores as text
@@ -30,6 +31,7 @@ for (const engine of testEngines) {
         const dir = tempDir();
         const file = writeConfig(dir, {
           storage: { url: storageUrl(schema, dir) },
+          admin: { token: adminToken },
           delivery: { pollInterval: '200ms' },
           sources: [{ name: 'stripe', provider: 'stripe', secrets: [stripeSecret] }],
           destinations: [{ name: 'backend', url: `${url}/hooks`, timeoutMs: 2000 }],
@@ -72,6 +74,15 @@ for (const engine of testEngines) {
             hostile?.headers['x-hookgate-event-type'],
             encodeURIComponent('invoice.\ufffdpaid'),
           );
+          // An operator's URL holding %00 finds nothing (404), as on every engine: never a 500.
+          for (const path of [
+            '/admin/events/evt_%00',
+            '/admin/deliveries/dlv_%00',
+            '/admin/jobs/job_%00',
+          ]) {
+            const res = await adminCall(gateway, adminToken, 'GET', path);
+            assert.equal(res.status, 404, `${path}: ${JSON.stringify(res.json)}`);
+          }
         } finally {
           gateway.child.kill('SIGTERM');
         }

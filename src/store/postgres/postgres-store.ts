@@ -21,6 +21,7 @@ import {
   purgeDeadLetters,
 } from './dead-letter-queue.ts';
 import { EventSearch, indexQueued } from './event-search.ts';
+import { TextSafeClient } from './text-safe-client.ts';
 import {
   advanceJob,
   claimJob,
@@ -151,7 +152,11 @@ export class PostgresStore implements Store {
       // A database that does not answer must fail requests (503), not hold them.
       connectionTimeoutMillis: 5_000,
     };
-    this.pool = new pg.Pool({ ...this.connection, max: options.poolSize ?? 10 });
+    this.pool = new pg.Pool({
+      ...this.connection,
+      Client: TextSafeClient,
+      max: options.poolSize ?? 10,
+    });
     // Claims and attempt records (a claim, a claim ahead and a batch of records in flight at most)
     // commit without waiting for the WAL flush, as SQLite's queue connection does with
     // synchronous=NORMAL: a database crash can lose the last of them, which only means a delivery
@@ -160,6 +165,7 @@ export class PostgresStore implements Store {
     // delivery in both processes.
     this.queuePool = new pg.Pool({
       ...this.connection,
+      Client: TextSafeClient,
       options: `${this.connection.options} -c synchronous_commit=off`,
       max: 3,
     });
@@ -167,6 +173,7 @@ export class PostgresStore implements Store {
     // either, and one connection (opened on first use) so it never takes the dispatcher's.
     this.maintenancePool = new pg.Pool({
       ...this.connection,
+      Client: TextSafeClient,
       options: `${this.connection.options} -c synchronous_commit=off`,
       max: 1,
     });
