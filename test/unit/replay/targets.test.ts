@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { parseConfig } from '../../../src/config/load.ts';
 import { idempotencyKey } from '../../../src/domain/idempotency.ts';
 import { checkTargets, replaysFor, UnknownTargetError } from '../../../src/replay/targets.ts';
+import { RouteTable } from '../../../src/routing/route-table.ts';
+import { wellFormed } from '../../../src/store/text.ts';
 import { tempDir } from '../../helpers/gateway.ts';
 
 const { config } = parseConfig(
@@ -141,4 +143,28 @@ test("a replay on an ordered route carries the key the route's ordering reads fr
       ['audit', null],
     ],
   );
+});
+
+test('an eventId key is the same at ingest and at replay, whatever the id holds (as stored: NUL and lone surrogates are U+FFFD)', () => {
+  const { config: byId } = parseConfig(
+    JSON.stringify({
+      sources: [{ name: 'shop', provider: 'none' }],
+      destinations: [{ name: 'backend', url: 'http://127.0.0.1:9/b' }],
+      routes: [{ source: 'shop', destination: 'backend', ordering: { key: 'eventId' } }],
+    }),
+    { file: 'test.yaml', env: {}, dataDir: tempDir() },
+  );
+  const table = new RouteTable(byId);
+  for (const id of ['plain-1', 'nul\u0000id', 'lone\ud800', '🍕']) {
+    const [atIngest] = table.deliveriesFor('shop', {
+      eventId: id,
+      eventType: undefined,
+      headers: {},
+      body: () => ({}),
+    });
+    // What the store keeps of the id, and so what a replay reads.
+    const [atReplay] = replaysFor(byId, { ...event({}), providerEventId: wellFormed(id) }, [], {});
+    assert.equal(atReplay?.orderingKey, atIngest?.orderingKey, JSON.stringify(id));
+    assert.ok(atIngest?.orderingKey?.startsWith('shop/'));
+  }
 });
