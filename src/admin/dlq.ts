@@ -78,7 +78,8 @@ export function deadLetterRoutes(app: FastifyInstance, deps: AdminDeps): void {
       note: body.note ?? null,
       now: clock.now(),
     });
-    if (action === 'requeue' && moved > 0) dispatcher.wake();
+    // A requeue makes deliveries due; a discard may pass an ordering key's turn to the next.
+    if (action !== 'review' && moved > 0) dispatcher.wake();
     return moved;
   };
 

@@ -7,8 +7,8 @@ import { duration, size } from './units.ts';
 const dedupeKey = z
   .string()
   .regex(
-    /^(auto|none|body|header:[A-Za-z0-9_-]+|json:[^\s]+)$/,
-    'use auto, none, body, header:<name> or json:<path>',
+    /^(auto|idAndType|none|body|header:[A-Za-z0-9_-]+|json:[^\s]+)$/,
+    'use auto, idAndType, none, body, header:<name> or json:<path>',
   );
 
 /** One source: where a provider posts, how it is verified, limited and deduplicated. */

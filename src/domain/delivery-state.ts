@@ -84,7 +84,8 @@ export const transitions = {
   prune: { from: ['delivered', 'skipped', 'discarded'], to: 'deleted', skipsLeased: true },
   /**
    * Replay does not move a delivery: it creates a NEW one (its own idempotency key, linked to the
-   * original) in `pending`, or `held` while its destination is paused. The event never changes.
+   * original) in `pending`, or `held` while its destination is paused, or, ordered, `queued`
+   * behind its key's turn as a new ordered delivery is. The event never changes.
    */
   replay: { from: [], to: 'pending', skipsLeased: false },
 } as const satisfies Record<string, Transition>;

@@ -5,13 +5,19 @@ import type { Clock } from '../domain/clock.ts';
 import { newId } from '../domain/ids.ts';
 import type { Replayer } from '../replay/replayer.ts';
 import type { ReplayTargets } from '../replay/targets.ts';
-import type { EventFilter, Job, NewReplay, Store } from '../store/store.ts';
+import type { EventFilter, Job, NewReplay, SearchOrder, Store } from '../store/store.ts';
 import { BackgroundLoop } from './background-loop.ts';
 
 /** A bulk replay as its job keeps it: the events (as of when it was made) and where they go. */
 export interface ReplayJobParams {
   readonly filter: EventFilter;
   readonly targets: ReplayTargets;
+  /**
+   * The order the job walks its events in, kept with it so its cursor is read the way it was
+   * made: `asc` (oldest first) for every job made now, so each ordering key's replays are stored,
+   * and delivered, in the order its events arrived. Absent: a job made before, newest first.
+   */
+  readonly order?: SearchOrder;
 }
 
 /** Events a dry run reads to say where a replay would go. */
@@ -33,7 +39,7 @@ export interface ReplayPlan {
 /**
  * Bulk replays as background jobs (state in the store, so they survive restarts and move to
  * another instance when this one dies: a job is leased, as a delivery is). A job walks its
- * events with the search's cursor, `replay.batch` at a time: each step makes the replays and
+ * events oldest first with the search's cursor, `replay.batch` at a time: each step makes the replays and
  * moves the cursor in ONE transaction, and the store makes at most one delivery per (job, event,
  * destination), so a step done again after a crash makes nothing twice. Paced for live traffic:
  * `replay.rate` events per second at most, and no step while `replay.maxWaiting` of the job's
@@ -119,7 +125,7 @@ export class ReplayJobs {
       job: {
         id: newId('job'),
         kind: 'replay',
-        params: { filter, targets: params.targets } satisfies ReplayJobParams,
+        params: { filter, targets: params.targets, order: 'asc' } satisfies ReplayJobParams,
         total: count.count,
         createdBy,
         now,
@@ -174,6 +180,7 @@ export class ReplayJobs {
       const page = await store.eventSearch({
         filter: params.filter,
         limit: config.replay.batch,
+        order: params.order ?? 'desc',
         ...(cursor === undefined ? {} : { before: cursor }),
       });
       const replays: NewReplay[] = [];

@@ -1,8 +1,10 @@
 import type { Config, RouteConfig } from '../config/schema.ts';
 import { newId } from '../domain/ids.ts';
 import { tenantOf } from '../domain/tenant.ts';
+import type { OrderingConfig } from '../config/ordering.ts';
 import { filterMatches } from '../routing/filter-match.ts';
-import { routeName } from '../routing/route-table.ts';
+import { orderingKeyFor } from '../routing/ordering-key.ts';
+import { routeName, routeOrdering } from '../routing/route-table.ts';
 import type { Delivery, NewReplay, StoredEvent } from '../store/store.ts';
 
 /** Where a replay goes: the event's routes as configured now, or the named ones. */
@@ -28,10 +30,20 @@ export function checkTargets(
     if (!destinations.has(d)) throw new UnknownTargetError(`no destination named "${d}"`);
 }
 
-/** The event's body as JSON for route filters, parsed once and only if a filter asks. */
-function subjectOf(event: Pick<StoredEvent, 'eventType' | 'headers' | 'body'>) {
+/** What a replay reads of the stored event. */
+type ReplayedEvent = Pick<StoredEvent, 'id' | 'source' | 'eventType' | 'headers' | 'body'> & {
+  readonly providerEventId?: string | null;
+};
+
+/**
+ * The stored event as route filters and ordering keys see it at ingest: its body as JSON (parsed
+ * once and only if asked), its headers (as stored: an ordering key is never a credential header,
+ * so redaction never hides one) and the provider's event id.
+ */
+function subjectOf(event: ReplayedEvent) {
   let parsed: { value: unknown } | undefined;
   return {
+    eventId: event.providerEventId ?? undefined,
     eventType: event.eventType ?? undefined,
     headers: event.headers,
     body: () => {
@@ -55,31 +67,37 @@ function subjectOf(event: Pick<StoredEvent, 'eventType' | 'headers' | 'body'>) {
  * destinations of another tenant, are skipped.
  */
 export function replaysFor(
-  config: Pick<Config, 'routes'>,
-  event: Pick<StoredEvent, 'id' | 'source' | 'eventType' | 'headers' | 'body'>,
+  config: Pick<Config, 'routes' | 'destinations'>,
+  event: ReplayedEvent,
   earlier: readonly Pick<Delivery, 'id' | 'destination' | 'origin' | 'createdAt'>[],
   targets: ReplayTargets,
 ): NewReplay[] {
   const ofSource = config.routes.filter((r) => r.source === event.source);
-  let chosen: { route: string; destination: string }[];
+  const subject = subjectOf(event);
+  const viaRoute = (r: RouteConfig): Chosen => ({
+    route: routeName(r),
+    destination: r.destination,
+    ordering: routeOrdering(r, config),
+  });
+  let chosen: Chosen[];
   if (targets.routes === undefined && targets.destinations === undefined) {
-    const subject = subjectOf(event);
-    chosen = ofSource
-      .filter((r) => filterMatches(r.filter, subject))
-      .map((r) => ({ route: routeName(r), destination: r.destination }));
+    chosen = ofSource.filter((r) => filterMatches(r.filter, subject)).map(viaRoute);
   } else {
     const named = new Set(targets.routes ?? []);
-    chosen = ofSource
-      .filter((r) => named.has(routeName(r)))
-      .map((r) => ({ route: routeName(r), destination: r.destination }));
+    chosen = ofSource.filter((r) => named.has(routeName(r))).map(viaRoute);
     for (const destination of targets.destinations ?? []) {
       // A replay never crosses tenants, as a route never does.
       if (tenantOf(destination) !== tenantOf(event.source)) continue;
       const route: RouteConfig | undefined = ofSource.find((r) => r.destination === destination);
-      chosen.push({
-        route: route ? routeName(route) : `${event.source}->${destination}`,
-        destination,
-      });
+      chosen.push(
+        route
+          ? viaRoute(route)
+          : {
+              route: `${event.source}->${destination}`,
+              destination,
+              ordering: config.destinations.find((d) => d.name === destination)?.ordering,
+            },
+      );
     }
   }
   const seen = new Set<string>();
@@ -91,7 +109,15 @@ export function replaysFor(
       route: c.route,
       destination: c.destination,
       replayOf: originalOf(earlier, c.destination),
+      // The key as ingest computes it, so a replay waits behind its key's deliveries.
+      orderingKey: c.ordering ? orderingKeyFor(c.ordering, event.source, subject) : null,
     }));
+}
+
+interface Chosen {
+  readonly route: string;
+  readonly destination: string;
+  readonly ordering: OrderingConfig | undefined;
 }
 
 function originalOf(

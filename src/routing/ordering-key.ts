@@ -1,6 +1,7 @@
 import type { OrderingConfig } from '../config/ordering.ts';
 import { stringAt } from '../domain/json-path.ts';
 import { orderingKey } from '../domain/ordering-key.ts';
+import { wellFormed } from '../store/text.ts';
 import type { FilterSubject } from './filter-match.ts';
 
 /** What a route sees of an event: what its filter reads, and the id the provider identified. */
@@ -23,7 +24,9 @@ export function orderingKeyFor(
 
 function orderingValue(rule: string, source: string, subject: RouteSubject): string | undefined {
   if (rule === 'source') return source;
-  if (rule === 'eventId') return subject.eventId;
+  // As stored (text.ts): a replay reads the stored id, and must find the same key.
+  if (rule === 'eventId')
+    return subject.eventId === undefined ? undefined : wellFormed(subject.eventId);
   if (rule.startsWith('header:'))
     return subject.headers[rule.slice('header:'.length).toLowerCase()];
   if (rule.startsWith('json:')) return stringAt(subject.body(), rule.slice('json:'.length));

@@ -19,13 +19,25 @@ export function routeOrdering(
   return route.ordering ?? config.destinations.find((d) => d.name === route.destination)?.ordering;
 }
 
-/** Route name → what a dead delivery does to its ordering key, for every ordered route. */
-export function routeOnDead(config: Pick<Config, 'routes' | 'destinations'>): Map<string, OnDead> {
+/**
+ * Route name → what a dead delivery does to its ordering key, for every ordered route, and for
+ * `<source>-><destination>` where no route has that name: a replay to a destination the source
+ * has no route to goes by that name, ordered by the destination's `ordering`.
+ */
+export function routeOnDead(
+  config: Pick<Config, 'routes' | 'destinations'> & { sources?: readonly { name: string }[] },
+): Map<string, OnDead> {
   const out = new Map<string, OnDead>();
   for (const route of config.routes) {
     const ordering = routeOrdering(route, config);
     if (ordering) out.set(routeName(route), ordering.onDead);
   }
+  const named = new Set(config.routes.map(routeName));
+  for (const source of config.sources ?? [])
+    for (const d of config.destinations) {
+      const name = `${source.name}->${d.name}`;
+      if (d.ordering && !named.has(name)) out.set(name, d.ordering.onDead);
+    }
   return out;
 }
 

@@ -11,15 +11,13 @@ export function deadLetterFilterSql(
   f: DeadLetterFilter,
   placeholder: (n: number) => string,
   args: (string | number)[] = [],
-  /** Whether the engine can store this text at all (PostgreSQL text holds no NUL). */
-  storable: (text: string) => boolean = () => true,
 ): { where: string[]; args: (string | number)[] } {
   const where: string[] = [];
   const add = (column: string, op: string, value: string | number | undefined) => {
     if (value === undefined) return;
+    // Text as stored (text.ts): a lone surrogate or NUL asked for is U+FFFD found.
     const stored = typeof value === 'string' ? wellFormed(value) : value;
-    if (typeof stored === 'string' && !storable(stored)) where.push('FALSE');
-    else where.push(`${column} ${op} ${placeholder(args.push(stored))}`);
+    where.push(`${column} ${op} ${placeholder(args.push(stored))}`);
   };
   if (f.review === 'discarded') where.push(`d.state = 'discarded'`);
   else where.push(`d.state IN (${sqlStates('discard')})`);

@@ -9,7 +9,8 @@ import { toDelivery, type DeliveryRow } from './rows.ts';
 import { wellFormed } from './text.ts';
 
 type Ph = (n: number) => string;
-type Args = (string | number | null)[];
+/** Parameters; PostgreSQL's may be arrays (`unnest`). */
+export type Args = (string | number | null | readonly string[])[];
 
 export type DeadLetterRow = DeliveryRow & {
   source: string;
@@ -38,9 +39,8 @@ export function listSql(
   limit: number,
   before: string | undefined,
   ph: Ph,
-  storable?: (text: string) => boolean,
 ): { sql: string; args: Args } {
-  const { where, args } = deadLetterFilterSql(filter, ph, [], storable);
+  const { where, args } = deadLetterFilterSql(filter, ph, []);
   if (before !== undefined) where.push(`d.id < ${ph(args.push(before))}`);
   return {
     sql: `${select} WHERE ${where.join(' AND ')} ORDER BY d.id DESC LIMIT ${ph(args.push(limit))}`,
@@ -48,39 +48,79 @@ export function listSql(
   };
 }
 
+/** The dead letters an action applies to (never one a worker holds), appending to `args`. */
+function actTarget(p: DeadLetterAction, ph: Ph, args: Args): string {
+  let where: string[];
+  if ('id' in p.target) {
+    where = [`d.id = ${ph(args.push(p.target.id))}`, `d.state IN (${sqlStates('discard')})`];
+  } else {
+    where = deadLetterFilterSql(p.target.filter, ph, args as (string | number)[]).where;
+  }
+  return `lease_owner IS NULL AND state IN (${sqlStates(p.action)}) AND id IN (
+    SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id WHERE ${where.join(' AND ')})`;
+}
+
+/** The ordering keys of the dead letters an action applies to (PostgreSQL locks them first). */
+export function actKeysSql(p: DeadLetterAction, ph: Ph): { sql: string; args: Args } {
+  const args: Args = [];
+  const target = actTarget(p, ph, args);
+  return {
+    sql: `SELECT DISTINCT destination, ordering_key FROM deliveries
+      WHERE ordering_key IS NOT NULL AND ${target}`,
+    args,
+  };
+}
+
 /**
  * One review action on one dead letter or every match: the review columns, and for requeue and
- * discard the state. Never a delivery a worker holds.
+ * discard the state. Never a delivery a worker holds. Ordering (docs/ordering.md): a requeued
+ * dead letter that does not hold its key's turn waits `queued` for it; a discarded one gives its
+ * turn back. Returns each moved row's destination, key and new state: the caller then gives the
+ * turn of each such key to its oldest queued delivery, in the same transaction. `only` adds a
+ * condition (PostgreSQL: the row's key is unordered or one it locked).
  */
 export function actSql(
   p: DeadLetterAction,
   ph: Ph,
-  storable?: (text: string) => boolean,
+  only?: (args: Args) => string,
 ): { sql: string; args: Args } {
   const args: Args = [];
   const now = () => ph(args.push(p.now));
   const set = (): string => {
     if (p.action === 'review') return `review_state = 'reviewing'`;
-    if (p.action === 'discard') return `state = 'discarded', review_state = 'discarded'`;
-    return `state = 'pending', next_attempt_at = ${now()}, updated_at = ${now()},
+    if (p.action === 'discard')
+      return `state = 'discarded', review_state = 'discarded', key_turn = FALSE`;
+    return `state = CASE WHEN ordering_key IS NOT NULL AND NOT key_turn THEN 'queued'
+        ELSE 'pending' END,
+      next_attempt_at = ${now()}, updated_at = ${now()},
       attempt_base = attempts, dead_reason = NULL, review_state = 'requeued'`;
   };
   const setSql = set();
   const review = `reviewed_by = ${ph(args.push(wellFormed(p.actor)))}, reviewed_at = ${now()},
     review_note = ${ph(args.push(wellFormed(p.note)))}`;
-  let where: string[];
-  if ('id' in p.target) {
-    where = [`d.id = ${ph(args.push(p.target.id))}`, `d.state IN (${sqlStates('discard')})`];
-  } else {
-    const filter = deadLetterFilterSql(p.target.filter, ph, args as (string | number)[], storable);
-    where = filter.where;
-  }
+  const target = actTarget(p, ph, args);
   return {
     sql: `UPDATE deliveries SET ${setSql}, ${review}
-      WHERE lease_owner IS NULL AND state IN (${sqlStates(p.action)}) AND id IN (
-        SELECT d.id FROM deliveries d JOIN events e ON e.id = d.event_id WHERE ${where.join(' AND ')})`,
+      WHERE ${target}${only ? ` AND ${only(args)}` : ''}
+      RETURNING destination, ordering_key, state`,
     args,
   };
+}
+
+/** A row an action moved: its key's turn may have to pass (see actSql). */
+export interface ActedRow {
+  readonly destination: string;
+  readonly ordering_key: string | null;
+  readonly state: string;
+}
+
+/** The keys whose turn may have to pass after an action: a discard's, a requeue that queued. */
+export function keysToPromote(rows: readonly ActedRow[]): { destination: string; key: string }[] {
+  return rows.flatMap((r) =>
+    r.ordering_key !== null && (r.state === 'discarded' || r.state === 'queued')
+      ? [{ destination: r.destination, key: r.ordering_key }]
+      : [],
+  );
 }
 
 const deadStates = `'dead', 'discarded'`;

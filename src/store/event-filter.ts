@@ -12,8 +12,6 @@ export interface SearchDialect {
   readonly tiebreak: string;
   /** A cursor's tiebreak as the parameter to compare it with. */
   tiebreakValue(text: string): string | number;
-  /** Whether the engine can store this text at all (PostgreSQL text holds no NUL). */
-  storable(text: string): boolean;
 }
 
 /** The greatest code point: every text starting with a prefix sorts below prefix + this. */
@@ -32,8 +30,7 @@ export function indexedFilterSql(f: EventFilter, dialect: SearchDialect, args: A
   const param = (value: string | number) => dialect.placeholder(args.push(value));
   const text = (column: string, value: string | undefined) => {
     if (value === undefined) return;
-    const stored = wellFormed(value);
-    where.push(dialect.storable(stored) ? `${column} = ${param(stored)}` : 'FALSE');
+    where.push(`${column} = ${param(wellFormed(value))}`);
   };
   text('e.tenant', f.tenant);
   text('e.source', f.source);
@@ -54,23 +51,19 @@ export function typePrefixSql(
 ): string | undefined {
   if (f.eventTypePrefix === undefined || f.eventTypePrefix === '') return undefined;
   const prefix = wellFormed(f.eventTypePrefix);
-  if (!dialect.storable(prefix)) return 'FALSE';
   const from = dialect.placeholder(args.push(prefix));
   const to = dialect.placeholder(args.push(prefix + maxCodePoint));
   return `${dialect.typeColumn} >= ${from} AND ${dialect.typeColumn} < ${to}`;
 }
 
-/** `column = value` on events `e`, as stored, or FALSE for a value the engine cannot store. */
+/** `column = value` on events `e`, the value as stored (text.ts). */
 export function equalsSql(
   column: string,
   value: string,
   dialect: SearchDialect,
   args: Args,
 ): string {
-  const stored = wellFormed(value);
-  return dialect.storable(stored)
-    ? `${column} = ${dialect.placeholder(args.push(stored))}`
-    : 'FALSE';
+  return `${column} = ${dialect.placeholder(args.push(wellFormed(value)))}`;
 }
 
 /** The delivery conditions (state, destination) over deliveries `d`, or undefined without any. */
@@ -83,12 +76,7 @@ export function deliveryConditionSql(
   const on: string[] = [];
   if (f.state !== undefined) on.push(`d.state = ${dialect.placeholder(args.push(f.state))}`);
   if (f.destination !== undefined) {
-    const destination = wellFormed(f.destination);
-    on.push(
-      dialect.storable(destination)
-        ? `d.destination = ${dialect.placeholder(args.push(destination))}`
-        : 'FALSE',
-    );
+    on.push(`d.destination = ${dialect.placeholder(args.push(wellFormed(f.destination)))}`);
   }
   return on.join(' AND ');
 }

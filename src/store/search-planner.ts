@@ -28,6 +28,7 @@ import {
   type EventPage,
   type SearchCount,
   type SearchCursor,
+  type SearchOrder,
 } from './search.ts';
 
 /** Rows a set may have to be read whole and sorted (measured: ~20 µs a row on both engines). */
@@ -72,10 +73,16 @@ export class SearchPlanner {
 
   constructor(private readonly backend: SearchBackend) {
     const { tiebreak, bodyBytes } = backend.dialect;
-    this.order = `ORDER BY e.received_at DESC, ${tiebreak} DESC`;
+    this.order = this.orderBy('desc');
     this.columns = `e.id, e.source, e.provider, e.provider_event_id, e.event_type, e.request_id,
       e.client_ip, e.method, e.url, e.headers, e.received_at, e.duplicate_count,
       e.last_duplicate_at, ${bodyBytes} AS body_bytes, ${tiebreak} AS tb`;
+  }
+
+  private orderBy(order: SearchOrder): string {
+    const { tiebreak } = this.backend.dialect;
+    const dir = order === 'asc' ? 'ASC' : 'DESC';
+    return `ORDER BY e.received_at ${dir}, ${tiebreak} ${dir}`;
   }
 
   decode(before: string | undefined): SearchCursor | undefined {
@@ -84,14 +91,24 @@ export class SearchPlanner {
       : decodeCursor(before, this.backend.dialect.tiebreakPattern);
   }
 
-  /** The filters the events' indexes answer, and the cursor, as one WHERE list. */
-  private base(filter: EventFilter, cursor: SearchCursor | undefined, args: Args): string[] {
+  /**
+   * The filters the events' indexes answer, and the cursor, as one WHERE list: past the cursor
+   * in the walk's order (older than it newest first, newer than it oldest first).
+   */
+  private base(
+    filter: EventFilter,
+    cursor: SearchCursor | undefined,
+    args: Args,
+    order: SearchOrder = 'desc',
+  ): string[] {
     const { dialect } = this.backend;
     const where = indexedFilterSql(filter, dialect, args);
     if (cursor) {
       const at = dialect.placeholder(args.push(cursor.receivedAt));
       const tb = dialect.placeholder(args.push(dialect.tiebreakValue(cursor.tiebreak)));
-      where.push(`(e.received_at, ${dialect.tiebreak}) < (${at}, ${tb})`);
+      where.push(
+        `(e.received_at, ${dialect.tiebreak}) ${order === 'asc' ? '>' : '<'} (${at}, ${tb})`,
+      );
     }
     return where;
   }
@@ -152,11 +169,12 @@ export class SearchPlanner {
     cursor: SearchCursor | undefined,
     args: Args,
     select: string,
+    order: SearchOrder = 'desc',
   ): string {
     const set = (driver.set as (args: Args) => string)(args);
     const where = [
       'e.id = s.id',
-      ...this.base(filter, cursor, args),
+      ...this.base(filter, cursor, args, order),
       ...residuals.filter((r) => r !== driver).map((r) => r.condition(args)),
     ];
     return `WITH s AS MATERIALIZED (${set}) SELECT ${select} FROM s CROSS JOIN events e
@@ -172,36 +190,48 @@ export class SearchPlanner {
     return { events: rows.map(toSummary), next: next ? encodeCursor(next) : null };
   }
 
+  /**
+   * A page of events matching `filter`, after `cursor` in `order`: newest first (`desc`, the
+   * search's), or oldest first (`asc`: bulk replay jobs, so a key's replays are made in the order
+   * its events arrived). A cursor belongs to the order it was made in.
+   */
   async search(
     filter: EventFilter,
     limit: number,
     cursor: SearchCursor | undefined,
     residuals: readonly Residual[] = this.residuals(filter),
+    order: SearchOrder = 'desc',
   ): Promise<EventPage> {
     const { dialect } = this.backend;
     const args: Args = [];
+    const orderBy = this.orderBy(order);
     const driver = residuals.length > 0 ? await this.smallest(residuals) : undefined;
     if (driver) {
       // Few events: read them (the set is materialized first) and sort.
-      const from = this.fromSet(driver, residuals, filter, cursor, args, this.columns);
-      const sql = `${from} ${this.order} LIMIT ${dialect.placeholder(args.push(limit))}`;
+      const from = this.fromSet(driver, residuals, filter, cursor, args, this.columns, order);
+      const sql = `${from} ${orderBy} LIMIT ${dialect.placeholder(args.push(limit))}`;
       return this.page(await this.backend.all<Row>(sql, args), limit);
     }
     if (residuals.length === 0) {
-      const where = this.base(filter, cursor, args);
+      const where = this.base(filter, cursor, args, order);
       const sql = `SELECT ${this.columns} FROM events e ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ${this.order} LIMIT ${dialect.placeholder(args.push(limit))}`;
+        ${orderBy} LIMIT ${dialect.placeholder(args.push(limit))}`;
       return this.page(await this.backend.all<Row>(sql, args), limit);
     }
     // Many: walk the index, checking the residual filters, up to `pageBudget` events.
-    const boundary = await this.boundary(filter, cursor);
-    const where = [...this.base(filter, cursor, args), ...residuals.map((r) => r.condition(args))];
+    const boundary = await this.boundary(filter, cursor, order);
+    const where = [
+      ...this.base(filter, cursor, args, order),
+      ...residuals.map((r) => r.condition(args)),
+    ];
     if (boundary) {
       const at = dialect.placeholder(args.push(boundary.receivedAt));
       const tb = dialect.placeholder(args.push(boundary.tiebreak));
-      where.push(`(e.received_at, ${dialect.tiebreak}) >= (${at}, ${tb})`);
+      where.push(
+        `(e.received_at, ${dialect.tiebreak}) ${order === 'asc' ? '<=' : '>='} (${at}, ${tb})`,
+      );
     }
-    const sql = `SELECT ${this.columns} FROM events e WHERE ${where.join(' AND ')} ${this.order}
+    const sql = `SELECT ${this.columns} FROM events e WHERE ${where.join(' AND ')} ${orderBy}
       LIMIT ${dialect.placeholder(args.push(limit))}`;
     return this.page(
       await this.backend.all<Row>(sql, args),
@@ -214,12 +244,13 @@ export class SearchPlanner {
   private async boundary(
     filter: EventFilter,
     cursor: SearchCursor | undefined,
+    order: SearchOrder,
   ): Promise<{ receivedAt: number; tiebreak: string | number } | undefined> {
     const { dialect } = this.backend;
     const args: Args = [];
-    const where = this.base(filter, cursor, args);
+    const where = this.base(filter, cursor, args, order);
     const sql = `SELECT e.received_at AS at, ${dialect.tiebreak} AS tb FROM events e
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${this.order}
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${this.orderBy(order)}
       LIMIT 1 OFFSET ${pageBudget - 1}`;
     const row = (await this.backend.all<{ at: number; tb: string | number }>(sql, args))[0];
     return row && { receivedAt: Number(row.at), tiebreak: row.tb };

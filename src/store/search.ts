@@ -30,9 +30,14 @@ export interface EventSummary extends Omit<StoredEvent, 'body'> {
 
 export interface EventPage {
   readonly events: EventSummary[];
-  /** Pass as `before` for the next page; null when nothing older matches. */
+  /**
+   * Pass as `before` for the next page (in the same order); null when nothing further matches.
+   */
   readonly next: string | null;
 }
+
+/** Newest first (`desc`: the search's), or oldest first (`asc`: bulk replay jobs). */
+export type SearchOrder = 'desc' | 'asc';
 
 export interface SearchCount {
   readonly count: number;

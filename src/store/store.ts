@@ -14,7 +14,7 @@ import type {
 } from './dead-letters.ts';
 import type { Job, JobAction, JobAdvance, NewJob } from './jobs.ts';
 import type { PruneCount } from './retention.ts';
-import type { EventFilter, EventPage, SearchCount } from './search.ts';
+import type { EventFilter, EventPage, SearchCount, SearchOrder } from './search.ts';
 
 export type * from './dead-letters.ts';
 export type * from './jobs.ts';
@@ -183,6 +183,12 @@ export interface NewReplay {
   readonly destination: string;
   /** The event's earlier delivery to this destination, if it had one. */
   readonly replayOf: string | null;
+  /**
+   * Its ordering key (the route's `ordering` read from the stored event), or null/absent: not
+   * ordered. An ordered replay is stored as a new ordered delivery is: it takes its key's turn when
+   * the key is idle, else it waits queued behind the key's deliveries stored before it.
+   */
+  readonly orderingKey?: string | null;
 }
 
 export interface ClaimParams {
@@ -298,8 +304,15 @@ export interface Store {
    * most; `before` is a page's `next`. Bodies are not returned (`bodyBytes` says their size).
    * `q` matches bodies indexed so far (the search indexer catches up within moments). Each page
    * examines a bounded number of rows: a page may come back short with a `next` to go on.
+   * `order: 'asc'`: oldest first instead (bulk replay jobs), `before` then a page's `next` of
+   * that order.
    */
-  eventSearch(params: { filter: EventFilter; limit: number; before?: string }): Promise<EventPage>;
+  eventSearch(params: {
+    filter: EventFilter;
+    limit: number;
+    before?: string;
+    order?: SearchOrder;
+  }): Promise<EventPage>;
   /**
    * How many events match: counted exactly up to `cap` at least; past it the engine may count on
    * or estimate (then `exact` is false).
@@ -314,7 +327,8 @@ export interface Store {
   deliveryCountByState(params?: { jobId?: string }): Promise<Record<DeliveryState, number>>;
   /**
    * New deliveries of stored events (replays): `pending` and due `now`, or `held` while their
-   * destination is paused; the events are not changed. Returns the deliveries made.
+   * destination is paused — or, ordered, `queued` behind their key's turn, in the order given;
+   * the events are not changed. Returns the deliveries made.
    */
   deliveryReplay(params: { replays: readonly NewReplay[]; now: number }): Promise<Delivery[]>;
   /**
@@ -357,7 +371,9 @@ export interface Store {
   /**
    * Dead-letter review on one (`id`) or every match of `filter`: `review` (failed → reviewing),
    * `requeue` (→ pending, fresh budget), `discard` (→ discarded); who, when and why are kept.
-   * Leased rows are left alone. Returns how many moved.
+   * Ordered ones keep their key's order: a requeued one without its key's turn goes `queued`, a
+   * discarded one gives the turn back, and each such key's oldest queued delivery takes the turn
+   * if no one holds it, in the same transaction. Leased rows are left alone. Returns how many moved.
    */
   deadLetterAct(params: DeadLetterAction): Promise<number>;
   /** Deletes up to `limit` discarded dead letters (discarded before `discardedBefore`, if given). */

@@ -224,6 +224,155 @@ export function orderingContract(
     assert.deepEqual(s.bodyKeys(await s.claim(t0 + 7)), [1]);
   });
 
+  it("ordering: a replay of an ordered event goes behind its key's turn, in the order given", async () => {
+    const s = scenario('replay');
+    const a = [s.event('A', t0, 1), s.event('A', t0 + 1, 2)];
+    const b = [s.event('B', t0 + 2, 10), s.event('B', t0 + 3, 11)];
+    await store().eventInsertBatch({ events: [...a, ...b] });
+    // Key A's first delivery is in flight; key B's are delivered: B is idle.
+    const first = await s.claim(t0 + 10);
+    assert.deepEqual(s.bodyKeys(first), [1, 10]);
+    await s.record(first[1] as ClaimedDelivery, 'delivered', t0 + 11);
+    const b2 = await s.claim(t0 + 12);
+    assert.deepEqual(s.bodyKeys(b2), [11]);
+    await s.record(b2[0] as ClaimedDelivery, 'delivered', t0 + 13);
+    const replay = (e: NewEvent, key: string) => ({
+      id: newId('dlv'),
+      eventId: e.id,
+      route: 'o',
+      destination: s.destination,
+      replayOf: null,
+      orderingKey: key,
+    });
+    const made = await store().deliveryReplay({
+      replays: [
+        replay(a[0] as NewEvent, 'A'),
+        replay(b[0] as NewEvent, 'B'),
+        replay(b[1] as NewEvent, 'B'),
+      ],
+      now: t0 + 20,
+    });
+    // A's turn is held by the delivery in flight: its replay waits. B was idle: its first replay
+    // takes the turn, the second waits behind it.
+    assert.deepEqual(
+      made.map((d) => [d.orderingKey, d.state, d.keyTurn]),
+      [
+        ['A', 'queued', false],
+        ['B', 'pending', true],
+        ['B', 'queued', false],
+      ],
+    );
+    const next = await s.claim(t0 + 21);
+    assert.deepEqual(s.bodyKeys(next), [10], 'only the head of key B, never a second of A');
+    await s.record(first[0] as ClaimedDelivery, 'delivered', t0 + 22);
+    await s.record(next[0] as ClaimedDelivery, 'delivered', t0 + 22);
+    // Key A: the stored second event, then the replay (stored after it). Key B: its second replay.
+    assert.deepEqual(s.bodyKeys(await s.claim(t0 + 23)), [2, 11]);
+  });
+
+  it('ordering: a bulk replay job step stores its ordered replays in order, once, behind the turn', async () => {
+    const s = scenario('job');
+    const a = [s.event('A', t0, 1), s.event('A', t0 + 1, 2), s.event('A', t0 + 2, 3)];
+    await store().eventInsertBatch({ events: a });
+    const [inFlight] = await s.claim(t0 + 10);
+    const jobId = `job_${s.destination}`;
+    await store().jobCreate({
+      job: { id: jobId, kind: 'replay', params: {}, total: 3, createdBy: null, now: 0 },
+    });
+    const claimed = await store().jobClaim({
+      kind: 'replay',
+      owner: 'j',
+      now: t0,
+      leaseUntil: t0 + 60_000,
+    });
+    assert.equal(claimed?.id, jobId);
+    const step = (finish: boolean) =>
+      store().jobAdvance({
+        id: jobId,
+        owner: 'j',
+        now: t0 + 20,
+        leaseUntil: t0 + 60_000,
+        replays: a.map((e) => ({
+          id: newId('dlv'),
+          eventId: e.id,
+          route: 'o',
+          destination: s.destination,
+          replayOf: null,
+          orderingKey: 'A',
+        })),
+        cursor: null,
+        done: 3,
+        failed: 0,
+        ...(finish ? { finish: { state: 'completed' as const, error: null } } : {}),
+      });
+    assert.equal(await step(false), true);
+    // The same step again (a crash before the runner knew it committed): nothing twice, and the
+    // key keeps one turn.
+    assert.equal(await step(true), true);
+    const counts = await store().deliveryCountByState({ jobId });
+    assert.equal(counts.queued, 3);
+    assert.equal(
+      Object.values(counts).reduce((x, y) => x + y, 0),
+      3,
+    );
+    assert.deepEqual(await s.claim(t0 + 21), [], 'the delivery in flight holds the turn');
+    // One at a time, in the key's order: the stored ones, then the replays in the step's order.
+    await s.record(inFlight as ClaimedDelivery, 'delivered', t0 + 22);
+    const order: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const claimedNow = await s.claim(t0 + 30 + i * 2);
+      assert.equal(claimedNow.length, 1);
+      order.push(...s.bodyKeys(claimedNow));
+      await s.record(claimedNow[0] as ClaimedDelivery, 'delivered', t0 + 31 + i * 2);
+    }
+    assert.deepEqual(order, [2, 3, 1, 2, 3]);
+  });
+
+  it("ordering: a dead letter's discard passes its key's turn; its requeue waits for the turn", async () => {
+    const s = scenario('dlq');
+    const a = [s.event('A', t0, 1), s.event('A', t0 + 1, 2), s.event('A', t0 + 2, 3)];
+    const b = [s.event('B', t0 + 3, 10)];
+    await store().eventInsertBatch({ events: [...a, ...b] });
+    const act = (action: 'requeue' | 'discard', target: object, at: number) =>
+      store().deadLetterAct({
+        action,
+        target: target as { id: string },
+        actor: 'ana',
+        note: null,
+        now: at,
+      });
+    const [a1, b1] = await s.claim(t0 + 10);
+    await s.record(a1 as ClaimedDelivery, 'dead', t0 + 11, 'block');
+    await s.record(b1 as ClaimedDelivery, 'dead', t0 + 11, 'skip');
+    assert.deepEqual(await s.states(a), ['dead', 'queued', 'queued']);
+    // Discarding the dead letter that blocks key A passes the turn at once (no repair needed).
+    assert.equal(await act('discard', { id: (a1 as ClaimedDelivery).delivery.id }, t0 + 12), 1);
+    assert.deepEqual(await s.states(a), ['discarded', 'pending', 'queued']);
+    assert.equal((await s.stateOf(a[0] as NewEvent)).keyTurn, false);
+    const a2 = await s.claim(t0 + 13);
+    assert.deepEqual(s.bodyKeys(a2), [2]);
+    // Dead under skip: the turn goes on to the third.
+    await s.record(a2[0] as ClaimedDelivery, 'dead', t0 + 14, 'skip');
+    assert.deepEqual(await s.states(a), ['discarded', 'dead', 'pending']);
+    const a3 = await s.claim(t0 + 15);
+    assert.deepEqual(s.bodyKeys(a3), [3]);
+    // Its dead letter requeued while the third is in flight: it waits for the turn, never sent
+    // next to it.
+    assert.equal(await act('requeue', { id: (a2[0] as ClaimedDelivery).delivery.id }, t0 + 16), 1);
+    assert.deepEqual(await s.states(a), ['discarded', 'queued', 'pending']);
+    assert.deepEqual(await s.claim(t0 + 17), []);
+    await s.record(a3[0] as ClaimedDelivery, 'delivered', t0 + 18);
+    assert.deepEqual(s.bodyKeys(await s.claim(t0 + 19)), [2]);
+    // Key B is idle: its dead letter requeued by filter takes the turn and is due.
+    assert.equal(
+      await act('requeue', { filter: { destination: s.destination, source: 'ordered' } }, t0 + 20),
+      1,
+    );
+    const requeued = await s.stateOf(b[0] as NewEvent);
+    assert.deepEqual([requeued.state, requeued.keyTurn], ['pending', true]);
+    assert.deepEqual(s.bodyKeys(await s.claim(t0 + 21)), [10]);
+  });
+
   it('ordering: the repair gives back a turn held by a finished delivery and restarts its key', async () => {
     const s = scenario('repair');
     const a = [s.event('A', t0, 1), s.event('A', t0 + 1, 2)];

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newId } from '../../src/domain/ids.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { NewEvent, Store } from '../../src/store/store.ts';
 import { makeEvent, t0 } from './make-event.ts';
 import { monitoringContract } from './monitoring-contract.ts';
 import { operationsContract } from './operations-contract.ts';
@@ -83,6 +83,70 @@ export function storeContract(
       const stored = await store.eventGet({ id: odd.id });
       assert.equal(stored?.providerEventId, 'a\ufffdb');
       assert.equal(stored?.eventType, 'x\ufffd');
+    });
+
+    it('stores text holding NUL as U+FFFD, with the rest of its batch (the body stays exact)', async () => {
+      // "\u0000" is valid JSON: a provider's event type or id can hold it, and a PostgreSQL
+      // text cannot. One such event must not fail the batch it was committed with.
+      const body = Buffer.from('{"type":"a\\u0000b","raw":"\u0000"}');
+      const odd = makeEvent({
+        source: 'nul',
+        providerEventId: 'id\u0000',
+        eventType: 'nul.\u0000.type',
+        dedupeKey: 'k\u0000',
+        requestId: 'r\u0000',
+        body,
+        deliveries: [
+          { id: newId('dlv'), route: 'r', destination: 'nul-dest' },
+          { id: newId('dlv'), route: 'o', destination: 'nul-ordered', orderingKey: 'nul/x\u0000' },
+        ],
+      });
+      const plain = [makeEvent({ source: 'nul' }), makeEvent({ source: 'nul' })];
+      // Stored, both keys are "k\ufffd": the second is a duplicate of the first.
+      const twin = makeEvent({ source: 'nul', dedupeKey: 'k\ufffd' });
+      const outcomes = await store.eventInsertBatch({
+        events: [plain[0], odd, plain[1], twin] as NewEvent[],
+      });
+      assert.deepEqual(
+        outcomes.map((o) => [o.status, o.eventId]),
+        [
+          ['stored', plain[0]?.id],
+          ['stored', odd.id],
+          ['stored', plain[1]?.id],
+          ['duplicate', odd.id],
+        ],
+      );
+      const stored = await store.eventGet({ id: odd.id });
+      assert.equal(stored?.providerEventId, 'id\ufffd');
+      assert.equal(stored?.eventType, 'nul.\ufffd.type');
+      assert.equal(stored?.requestId, 'r\ufffd');
+      assert.deepEqual(stored?.body, body);
+      const deliveries = await store.deliveryListByEvent({ eventId: odd.id });
+      assert.deepEqual(deliveries.map((d) => d.state).sort(), ['pending', 'pending']);
+      // The filters compare text as stored: NUL asked for is U+FFFD found.
+      const page = await store.eventSearch({
+        filter: { source: 'nul', eventType: 'nul.\u0000.type' },
+        limit: 5,
+      });
+      assert.deepEqual(
+        page.events.map((e) => e.id),
+        [odd.id],
+      );
+    });
+
+    it('answers a lookup by an id or cursor holding NUL with nothing, never an error', async () => {
+      // An operator's URL can carry %00; PostgreSQL text parameters cannot hold NUL.
+      const odd = 'evt_\u0000';
+      assert.equal(await store.eventGet({ id: odd }), undefined);
+      assert.equal(await store.deliveryGet({ id: odd }), undefined);
+      assert.equal(await store.jobGet({ id: odd }), undefined);
+      assert.deepEqual(await store.deliveryListByEvent({ eventId: odd }), []);
+      assert.deepEqual(await store.attemptListByDelivery({ deliveryId: odd }), []);
+      assert.equal(await store.deliveryRequeue({ now: t0, id: odd }), 0);
+      assert.deepEqual(await store.deliveryList({ limit: 1, before: odd, source: odd }), []);
+      assert.deepEqual(await store.deadLetterList({ filter: {}, limit: 1, before: odd }), []);
+      assert.ok(Array.isArray(await store.eventList({ limit: 1, before: odd })));
+      assert.deepEqual(await store.orderingKeyList({ key: odd, destination: odd, limit: 1 }), []);
     });
 
     it('writes the event and one pending delivery per route in the same transaction', async () => {
@@ -344,7 +408,7 @@ export function storeContract(
       assert.equal((await mine('next', t0)).length, 1);
     });
 
-    it('records attempt texts holding a lone UTF-16 surrogate as U+FFFD', async () => {
+    it('records attempt texts holding a lone UTF-16 surrogate or NUL as U+FFFD', async () => {
       const e = makeEvent({
         source: 'odd-attempt',
         dedupeKey: null,
@@ -368,30 +432,30 @@ export function storeContract(
           startedAt: t0,
           durationMs: 1,
           statusCode: null,
-          responseBody: 'r\ud800',
+          responseBody: 'r\ud800\u0000',
           requestBody: '{"sku":"q\udc00"}',
-          error: 'e\ud800',
+          error: 'e\ud800\u0000',
           errorClass: 'validation',
         },
         outcome: {
           state: 'quarantined',
           nextAttemptAt: t0,
-          lastError: 'l\ud800',
+          lastError: 'l\ud800\u0000',
           errorClass: 'validation',
           deadReason: null,
-          metadata: { ['n\ud800']: 'v\udc00' },
+          metadata: { ['n\ud800']: 'v\udc00\u0000' },
           reasons: ['sku "q\udc00" unknown'],
         },
       });
       assert.equal(recorded, true);
       const [attempt] = await store.attemptListByDelivery({ deliveryId: id });
-      assert.equal(attempt?.responseBody, 'r\ufffd');
+      assert.equal(attempt?.responseBody, 'r\ufffd\ufffd');
       assert.equal(attempt?.requestBody, '{"sku":"q\ufffd"}');
-      assert.equal(attempt?.error, 'e\ufffd');
+      assert.equal(attempt?.error, 'e\ufffd\ufffd');
       const [delivery] = await store.deliveryListByEvent({ eventId: e.id });
-      assert.equal(delivery?.lastError, 'l\ufffd');
+      assert.equal(delivery?.lastError, 'l\ufffd\ufffd');
       assert.deepEqual(delivery?.reasons, ['sku "q\ufffd" unknown']);
-      assert.deepEqual(delivery?.metadata, { ['n\ufffd']: 'v\ufffd' });
+      assert.deepEqual(delivery?.metadata, { ['n\ufffd']: 'v\ufffd\ufffd' });
     });
 
     it("merges the fields captured by each attempt into the delivery's metadata", async () => {

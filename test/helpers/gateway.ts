@@ -32,6 +32,14 @@ export function tempDir(): string {
 export type TestEngine = 'sqlite' | 'postgres';
 export const testEngines: readonly TestEngine[] = ['sqlite', 'postgres'];
 
+/**
+ * `storage.url` of a spawned gateway: the schema's on PostgreSQL (`testSchema()`), else a SQLite
+ * file in `dir`.
+ */
+export function storageUrl(schema: { name: string } | undefined, dir: string): string {
+  return schema ? `${postgresUrl}?schema=${schema.name}` : `sqlite:${join(dir, 'hookgate.db')}`;
+}
+
 /** Why an engine's suite is skipped here (PostgreSQL down outside CI), or false. */
 export function engineSkipReason(engine: TestEngine): Promise<string | false> {
   return engine === 'postgres' ? postgresSkipReason() : Promise.resolve(false);

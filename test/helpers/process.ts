@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { request } from 'undici';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -72,4 +73,23 @@ export function signedJsonHeaders(secret: string, body: string): Record<string, 
     'content-type': 'application/json',
     'x-signature': createHmac('sha256', secret).update(body).digest('hex'),
   };
+}
+
+/**
+ * Calls the admin API of a spawned gateway with its token; the answer's JSON typed as `T` (what
+ * the route answers, `{success, data}`).
+ */
+export async function adminCall<T = { data: Record<string, unknown> }>(
+  gateway: Pick<GatewayProcess, 'url'>,
+  token: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: object,
+): Promise<{ status: number; json: T }> {
+  const res = await request(`${gateway.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.statusCode, json: (await res.body.json()) as T };
 }

@@ -65,13 +65,19 @@ for (const engine of testEngines) {
               // Ordering on the destination, with skip: every route to it is ordered.
               destination('lenient', { ordering: { key: 'json:order_id', onDead: 'skip' } }),
               destination('hostile'),
+              destination('triage'),
+              destination('triage-skip', { ordering: { key: 'json:order_id', onDead: 'skip' } }),
             ],
-            routes: ['ordered', 'strict', 'lenient', 'hostile'].map((d) => ({
-              source: 'orders',
-              destination: d,
-              filter: { eventType: `to.${d}` },
-              ...(d === 'lenient' ? {} : { ordering: { key: 'json:order_id' } }),
-            })),
+            routes: ['ordered', 'strict', 'lenient', 'hostile', 'triage', 'triage-skip'].map(
+              (d) => ({
+                source: 'orders',
+                destination: d,
+                filter: { eventType: `to.${d}` },
+                ...(d === 'lenient' || d === 'triage-skip'
+                  ? {}
+                  : { ordering: { key: 'json:order_id' } }),
+              }),
+            ),
           },
           {},
           clock,
@@ -234,6 +240,56 @@ for (const engine of testEngines) {
           (await admin('/admin/ordering/keys?destination=strict&blocked=true')).keys,
           [],
         );
+      });
+
+      it("dead-letter review keeps a key's order: a discard passes the key's turn at once, a requeue waits for it", async () => {
+        const post = async (url: string) => {
+          const res = await gw.app.http.inject({
+            method: 'POST',
+            url,
+            payload: { by: 'ana', note: 'looked at it' },
+            headers: { authorization: `Bearer ${adminToken}` },
+          });
+          assert.equal(res.statusCode, 200, res.body);
+          return res.json().data;
+        };
+        const seqs = (path: string) => receiver.at(path).map((r) => parsed(r).seq);
+
+        // block: T1 dies and holds key T; discarding it lets T2 go in the same transaction (no
+        // wait for the ordering repair), then the rest in order.
+        receiver.on('/triage', (r) => ({ status: parsed(r).seq === 1 ? 422 : 200 }));
+        const t: string[] = [];
+        for (let seq = 0; seq < 4; seq += 1) t.push(await send('triage', { order_id: 'T', seq }));
+        await gw.app.dispatcher.idle();
+        assert.deepEqual(seqs('/triage'), [0, 1]);
+        const t1 = await deliveryOf(t[1] as string, 'triage');
+        assert.equal((await post(`/admin/dlq/${t1?.id}/discard`)).discarded, 1);
+        assert.equal((await deliveryOf(t[2] as string, 'triage'))?.state, 'pending');
+        await gw.app.dispatcher.idle();
+        assert.deepEqual(seqs('/triage'), [0, 1, 2, 3]);
+
+        // skip: R1 dies and the key goes on; R2 fails and holds the turn, waiting for its retry.
+        // R1's dead letter requeued meanwhile waits (queued), never sent next to R2: after R2 is
+        // delivered it goes next (the key's oldest waiting), then R3.
+        let fixed = false;
+        receiver.on('/triage-skip', (r, n) => {
+          const { seq } = parsed(r);
+          return { status: seq === 1 && !fixed ? 422 : seq === 2 && n <= 3 ? 503 : 200 };
+        });
+        const r: string[] = [];
+        for (let seq = 0; seq < 4; seq += 1)
+          r.push(await send('triage-skip', { order_id: 'R', seq }));
+        await gw.app.dispatcher.idle();
+        assert.deepEqual(seqs('/triage-skip'), [0, 1, 2]);
+        assert.equal((await deliveryOf(r[2] as string, 'triage-skip'))?.state, 'retry');
+        fixed = true;
+        const r1 = await deliveryOf(r[1] as string, 'triage-skip');
+        const requeued = await post(`/admin/dlq/${r1?.id}/requeue`);
+        assert.deepEqual([requeued.requeued, requeued.delivery.state], [1, 'queued']);
+        await gw.app.dispatcher.idle();
+        assert.deepEqual(seqs('/triage-skip'), [0, 1, 2]);
+        await settle(() => seqs('/triage-skip').length === 6, 3);
+        assert.deepEqual(seqs('/triage-skip'), [0, 1, 2, 2, 1, 3]);
       });
 
       it("skip: a dead delivery lets its key's next one go; it stays a dead letter", async () => {

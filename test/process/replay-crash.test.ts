@@ -6,6 +6,7 @@ import { request } from 'undici';
 import { engineSkipReason, tempDir, testEngines } from '../helpers/gateway.ts';
 import { postgresUrl, testSchema } from '../helpers/postgres.ts';
 import {
+  adminCall,
   signedJsonHeaders,
   spawnGateway,
   writeConfig,
@@ -18,17 +19,8 @@ const adminToken = randomBytes(16).toString('hex');
 const events = 3000;
 const targets = ['backend', 'audit'];
 
-async function call(gateway: GatewayProcess, method: 'GET' | 'POST', path: string, body?: object) {
-  const res = await request(`${gateway.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  return {
-    status: res.statusCode,
-    json: (await res.body.json()) as { data: Record<string, unknown> },
-  };
-}
+const call = (gateway: GatewayProcess, method: 'GET' | 'POST', path: string, body?: object) =>
+  adminCall(gateway, adminToken, method, path, body);
 
 /**
  * A bulk replay of thousands of events, the gateway killed with SIGKILL in the middle of it,

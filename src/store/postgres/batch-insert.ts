@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { sqlCreatedState } from '../../domain/delivery-state.ts';
 import type { InsertOutcome, NewEvent } from '../store.ts';
 import { wellFormed } from '../text.ts';
+import { orderedInsertSql } from './ordering.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -77,17 +78,10 @@ const insertNewSql = insertSql(`queued AS (
 const insertOrderedSql = insertSql(`queued AS (
   INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at, created_at,
     updated_at, ordering_key, key_seq, key_turn)
-  SELECT s.id, s.event_id, s.route, s.destination,
-    CASE WHEN s.turn IS FALSE THEN 'queued'
-      ELSE ${sqlCreatedState('EXISTS (SELECT 1 FROM destination_state p WHERE p.destination = s.destination AND p.paused)')}
-    END, s.at, s.at, s.at, s.ordering_key,
-    CASE WHEN s.ordering_key IS NOT NULL THEN nextval('delivery_key_seq') END,
-    coalesce(s.turn, false)
+  SELECT s.id, s.event_id, s.route, s.destination, ${orderedInsertSql.state},
+    s.at, s.at, s.at, s.ordering_key, ${orderedInsertSql.keySeq}, ${orderedInsertSql.keyTurn}
   FROM (
-    SELECT v.*, CASE WHEN v.ordering_key IS NOT NULL THEN
-        row_number() OVER (PARTITION BY v.destination, v.ordering_key ORDER BY v.ord) = 1
-        AND NOT EXISTS (SELECT 1 FROM deliveries t WHERE t.destination = v.destination
-          AND t.ordering_key = v.ordering_key AND t.key_turn) END AS turn
+    SELECT v.*, ${orderedInsertSql.turn}
     FROM json_to_recordset($2::json) AS v(id text, event_id text, route text, destination text,
       at bigint, ordering_key text, ord int)
     WHERE v.event_id IN (SELECT id FROM stored)

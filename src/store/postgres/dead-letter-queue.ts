@@ -1,6 +1,9 @@
 import type pg from 'pg';
 import {
+  actKeysSql,
   actSql,
+  keysToPromote,
+  type ActedRow,
   listSql,
   purgeCandidatesSql,
   statsSql,
@@ -17,9 +20,9 @@ import type {
   FailureRate,
 } from '../dead-letters.ts';
 import type { PruneCount } from '../retention.ts';
+import { lockOrderingKeys, promoteKeys, type DestinationKey } from './ordering.ts';
 
 const ph = (n: number) => `$${n}`;
-const storable = (text: string) => !text.includes('\u0000');
 const queries = { all: statsSql(ph), scoped: statsSql(ph, true) };
 
 /** The dead-letter queue on PostgreSQL (dead deliveries and their review). */
@@ -29,13 +32,37 @@ export async function listDeadLetters(
   limit: number,
   before: string | undefined,
 ): Promise<DeadLetter[]> {
-  const { sql, args } = listSql(filter, limit, before, ph, storable);
+  const { sql, args } = listSql(filter, limit, before, ph);
   return (await db.query<DeadLetterRow>(sql, args)).rows.map(toDeadLetter);
 }
 
-export async function actOnDeadLetters(db: pg.Pool, p: DeadLetterAction): Promise<number> {
-  const { sql, args } = actSql(p, ph, storable);
-  return (await db.query(sql, args)).rowCount ?? 0;
+/**
+ * A review action in the caller's transaction: the keys of its dead letters are locked first
+ * (ordering.ts), then the action moves only rows whose key it locked (or that are unordered: a
+ * dead letter that went dead meanwhile waits for the next action), then each key whose turn it
+ * freed goes on, in a later statement (so it sees what the locks waited for).
+ */
+export async function actOnDeadLetters(c: pg.PoolClient, p: DeadLetterAction): Promise<number> {
+  let keys: DestinationKey[] = [];
+  if (p.action !== 'review') {
+    const found = actKeysSql(p, ph);
+    const { rows } = await c.query<{ destination: string; ordering_key: string }>(
+      found.sql,
+      found.args,
+    );
+    keys = rows.map((r) => ({ destination: r.destination, key: r.ordering_key }));
+    await lockOrderingKeys(c, keys);
+  }
+  const { sql, args } = actSql(p, ph, (a) =>
+    p.action === 'review'
+      ? 'TRUE'
+      : `(ordering_key IS NULL OR (destination, ordering_key) IN (SELECT * FROM unnest(
+          ${ph(a.push(keys.map((k) => k.destination)))}::text[],
+          ${ph(a.push(keys.map((k) => k.key)))}::text[])))`,
+  );
+  const { rows } = await c.query<ActedRow>(sql, args);
+  await promoteKeys(c, keysToPromote(rows), p.now);
+  return rows.length;
 }
 
 /** Deletes discarded dead letters and their attempts, oldest discard first (rows locked, SKIP LOCKED). */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Args } from '../event-filter.ts';
-import type { EventFilter, EventPage, SearchCount } from '../search.ts';
+import type { EventFilter, EventPage, SearchCount, SearchOrder } from '../search.ts';
 import { SearchPlanner, type SearchBackend } from '../search-planner.ts';
 import { indexedBodyBytes, indexText } from '../search-text.ts';
 
@@ -12,7 +12,6 @@ const dialect: SearchBackend['dialect'] = {
   // Event ids are ASCII without spaces.
   tiebreakPattern: /^[\x21-\x7e]{1,200}$/,
   bodyBytes: 'octet_length(e.body)',
-  storable: (text) => !text.includes('\u0000'),
 };
 
 /**
@@ -37,9 +36,7 @@ export class EventSearch {
         };
       },
       lookupSet: (column, value, args) =>
-        dialect.storable(value)
-          ? `SELECT s.event_id AS id FROM event_search s WHERE s.${column} = $${args.push(value)}`
-          : 'SELECT NULL AS id WHERE FALSE',
+        `SELECT s.event_id AS id FROM event_search s WHERE s.${column} = $${args.push(value)}`,
       // Past the cap, the planner's estimate (never below the cap).
       estimate: async (whereSql, args, cap) => {
         const plan = await db.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
@@ -52,8 +49,14 @@ export class EventSearch {
     });
   }
 
-  async search(filter: EventFilter, limit: number, before: string | undefined): Promise<EventPage> {
-    return this.planner.search(filter, limit, this.planner.decode(before));
+  async search(
+    filter: EventFilter,
+    limit: number,
+    before: string | undefined,
+    order: SearchOrder = 'desc',
+  ): Promise<EventPage> {
+    const cursor = this.planner.decode(before);
+    return this.planner.search(filter, limit, cursor, undefined, order);
   }
 
   count(filter: EventFilter, cap: number): Promise<SearchCount> {

@@ -5,42 +5,65 @@ import type { Job, JobAdvance, NewJob } from '../jobs.ts';
 import { jobListWhere, toJob, type JobRow } from '../job-rows.ts';
 import { toDelivery, type DeliveryRow } from '../rows.ts';
 import type { Delivery, NewReplay } from '../store.ts';
+import { lockOrderingKeys, orderedInsertSql, type DestinationKey } from './ordering.ts';
+import { wellFormed } from '../text.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
 /**
- * Replays as new deliveries: held while the destination is paused (as a new delivery of a paused
- * destination is), made only for events still stored, and at most one per (job, event,
- * destination): DO NOTHING on the second, so a job step run again makes nothing twice.
+ * Replays as new deliveries, made only for events still stored and at most one per (job, event,
+ * destination), so a job step run again makes nothing twice (rows already made are left out
+ * before any takes a turn, and DO NOTHING covers the rest). Created as a new delivery is: due, or
+ * held while the destination is paused. An ordered one (run under its key's advisory lock, taken
+ * by an earlier statement: see ordering.ts) takes its key's turn when it is the key's first here
+ * and no delivery holds it, else it is queued; key_seq is drawn in the order given, from a
+ * subquery that is already sorted, so a key's replays keep that order behind what was stored.
  */
 const insertReplaysSql = `
 INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at, created_at,
-  updated_at, origin, replay_of, job_id)
-SELECT r.id, r.event_id, r.route, r.destination,
-  CASE WHEN EXISTS (SELECT 1 FROM destination_state s WHERE s.destination = r.destination AND s.paused)
-    THEN 'held' ELSE 'pending' END,
-  $2, $2, $2, 'replay', r.replay_of, $3
-FROM json_to_recordset($1::json) AS r(id text, event_id text, route text, destination text,
-  replay_of text)
-WHERE EXISTS (SELECT 1 FROM events e WHERE e.id = r.event_id)
+  updated_at, origin, replay_of, job_id, ordering_key, key_seq, key_turn)
+SELECT s.id, s.event_id, s.route, s.destination, ${orderedInsertSql.state},
+  $2, $2, $2, 'replay', s.replay_of, $3, s.ordering_key, ${orderedInsertSql.keySeq},
+  ${orderedInsertSql.keyTurn}
+FROM (
+  SELECT v.*, ${orderedInsertSql.turn}
+  FROM json_to_recordset($1::json) AS v(id text, event_id text, route text, destination text,
+    replay_of text, ordering_key text, ord int)
+  WHERE EXISTS (SELECT 1 FROM events e WHERE e.id = v.event_id)
+    AND ($3::text IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.job_id = $3
+      AND x.event_id = v.event_id AND x.destination = v.destination))
+  ORDER BY v.ord
+) s
 ON CONFLICT DO NOTHING
 RETURNING *`;
 
+/**
+ * Stores replays in the caller's transaction: the ordered ones' keys are locked first (a separate,
+ * earlier statement, so whether one takes its key's turn is read after the lock).
+ */
 export async function insertReplays(
-  db: Queryable,
+  c: pg.PoolClient,
   replays: readonly NewReplay[],
   now: number,
   jobId: string | null,
 ): Promise<Delivery[]> {
   if (replays.length === 0) return [];
-  const rows = replays.map((r) => ({
-    id: r.id,
-    event_id: r.eventId,
-    route: r.route,
-    destination: r.destination,
-    replay_of: r.replayOf,
-  }));
-  const { rows: made } = await db.query<DeliveryRow>(insertReplaysSql, [
+  const keys: DestinationKey[] = [];
+  const rows = replays.map((r, ord) => {
+    const key = r.orderingKey == null ? null : wellFormed(r.orderingKey);
+    if (key !== null) keys.push({ destination: r.destination, key });
+    return {
+      id: r.id,
+      event_id: r.eventId,
+      route: r.route,
+      destination: r.destination,
+      replay_of: r.replayOf,
+      ordering_key: key,
+      ord,
+    };
+  });
+  await lockOrderingKeys(c, keys);
+  const { rows: made } = await c.query<DeliveryRow>(insertReplaysSql, [
     JSON.stringify(rows),
     now,
     jobId,
@@ -57,7 +80,7 @@ export async function createJob(db: Queryable, job: NewJob): Promise<Job> {
       job.kind,
       JSON.stringify(job.params),
       job.total,
-      job.createdBy,
+      wellFormed(job.createdBy),
       job.now,
       job.tenant ?? null,
     ],

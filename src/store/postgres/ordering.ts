@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { finalStates, sqlCreatedState, sqlStates } from '../../domain/delivery-state.ts';
 import { toDelivery, type DeliveryRow } from '../rows.ts';
+import { wellFormed } from '../text.ts';
 import type { OrderingKeyListParams, OrderingKeyView } from '../store.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -37,6 +38,25 @@ export async function lockOrderingKeys(
     values: [keys.map((k) => k.destination), keys.map((k) => k.key), lockClass | 0],
   });
 }
+
+/**
+ * The columns of an ordered INSERT … SELECT, for ingress and replays alike: input rows `v` (with
+ * `destination`, `ordering_key` and `ord`, their order) get `turn` in a subquery sorted by `ord`,
+ * aliased `s`, from which the state, key_seq and key_turn are written. A row takes its key's turn
+ * when it is the key's first of the statement and no stored delivery holds it (read under the
+ * key's lock, taken by an earlier statement); key_seq is drawn in `ord` order.
+ */
+export const orderedInsertSql = {
+  turn: `CASE WHEN v.ordering_key IS NOT NULL THEN
+      row_number() OVER (PARTITION BY v.destination, v.ordering_key ORDER BY v.ord) = 1
+      AND NOT EXISTS (SELECT 1 FROM deliveries t WHERE t.destination = v.destination
+        AND t.ordering_key = v.ordering_key AND t.key_turn) END AS turn`,
+  state: `CASE WHEN s.turn IS FALSE THEN 'queued'
+      ELSE ${sqlCreatedState('EXISTS (SELECT 1 FROM destination_state p WHERE p.destination = s.destination AND p.paused)')}
+    END`,
+  keySeq: `CASE WHEN s.ordering_key IS NOT NULL THEN nextval('delivery_key_seq') END`,
+  keyTurn: 'coalesce(s.turn, false)',
+};
 
 /** Each key once. */
 export function distinctKeys(keys: readonly DestinationKey[]): DestinationKey[] {
@@ -82,8 +102,11 @@ export async function listOrderingKeys(
 ): Promise<OrderingKeyView[]> {
   const where = ['t.key_turn'];
   const args: (string | number)[] = [];
-  if (p.destination !== undefined) where.push(`t.destination = $${args.push(p.destination)}`);
-  if (p.key !== undefined) where.push(`t.ordering_key = $${args.push(p.key)}`);
+  // Text as stored (text.ts): a key asked for with NUL matches none, rather than fail.
+  const destination = p.destination === undefined ? undefined : wellFormed(p.destination);
+  const key = p.key === undefined ? undefined : wellFormed(p.key);
+  if (destination !== undefined) where.push(`t.destination = $${args.push(destination)}`);
+  if (key !== undefined) where.push(`t.ordering_key = $${args.push(key)}`);
   if (p.blocked) where.push("t.state <> 'pending'");
   if (p.tenant !== undefined)
     where.push(
@@ -96,14 +119,14 @@ export async function listOrderingKeys(
       ORDER BY t.destination, t.ordering_key LIMIT $${args.push(p.limit)}`,
     args,
   );
-  if (rows.length === 0 && p.key !== undefined && p.destination !== undefined) {
+  if (rows.length === 0 && key !== undefined && destination !== undefined) {
     // A key waiting with no turn holder (a repair is due) is shown too when asked for by name.
     const { rows: waiting } = await db.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM deliveries WHERE destination = $1 AND ordering_key = $2 AND state = 'queued'",
-      [p.destination, p.key],
+      [destination, key],
     );
     const n = waiting[0]?.n ?? 0;
-    return n > 0 ? [{ destination: p.destination, key: p.key, turn: null, queued: n }] : [];
+    return n > 0 ? [{ destination, key, turn: null, queued: n }] : [];
   }
   return rows.map((r) => ({
     destination: r.destination,

@@ -21,6 +21,7 @@ import {
   purgeDeadLetters,
 } from './dead-letter-queue.ts';
 import { EventSearch, indexQueued } from './event-search.ts';
+import { TextSafeClient } from './text-safe-client.ts';
 import {
   advanceJob,
   claimJob,
@@ -49,6 +50,7 @@ import {
   type DeadLetterStats,
   type EventFilter,
   type EventPage,
+  type SearchOrder,
   type Job,
   type JobAction,
   type JobAdvance,
@@ -150,7 +152,11 @@ export class PostgresStore implements Store {
       // A database that does not answer must fail requests (503), not hold them.
       connectionTimeoutMillis: 5_000,
     };
-    this.pool = new pg.Pool({ ...this.connection, max: options.poolSize ?? 10 });
+    this.pool = new pg.Pool({
+      ...this.connection,
+      Client: TextSafeClient,
+      max: options.poolSize ?? 10,
+    });
     // Claims and attempt records (a claim, a claim ahead and a batch of records in flight at most)
     // commit without waiting for the WAL flush, as SQLite's queue connection does with
     // synchronous=NORMAL: a database crash can lose the last of them, which only means a delivery
@@ -159,6 +165,7 @@ export class PostgresStore implements Store {
     // delivery in both processes.
     this.queuePool = new pg.Pool({
       ...this.connection,
+      Client: TextSafeClient,
       options: `${this.connection.options} -c synchronous_commit=off`,
       max: 3,
     });
@@ -166,6 +173,7 @@ export class PostgresStore implements Store {
     // either, and one connection (opened on first use) so it never takes the dispatcher's.
     this.maintenancePool = new pg.Pool({
       ...this.connection,
+      Client: TextSafeClient,
       options: `${this.connection.options} -c synchronous_commit=off`,
       max: 1,
     });
@@ -310,8 +318,13 @@ export class PostgresStore implements Store {
     return counts;
   }
 
-  eventSearch(params: { filter: EventFilter; limit: number; before?: string }): Promise<EventPage> {
-    return this.search.search(params.filter, params.limit, params.before);
+  eventSearch(params: {
+    filter: EventFilter;
+    limit: number;
+    before?: string;
+    order?: SearchOrder;
+  }): Promise<EventPage> {
+    return this.search.search(params.filter, params.limit, params.before, params.order);
   }
 
   eventSearchCount(params: { filter: EventFilter; cap: number }): Promise<SearchCount> {
@@ -337,7 +350,7 @@ export class PostgresStore implements Store {
     replays: readonly NewReplay[];
     now: number;
   }): Promise<Delivery[]> {
-    const made = await insertReplays(this.pool, params.replays, params.now, null);
+    const made = await this.tx((c) => insertReplays(c, params.replays, params.now, null));
     if (made.some((d) => d.state === 'pending')) await this.notifyDue(this.pool);
     return made;
   }
@@ -351,8 +364,9 @@ export class PostgresStore implements Store {
   }
 
   async deadLetterAct(params: DeadLetterAction): Promise<number> {
-    const moved = await actOnDeadLetters(this.pool, params);
-    if (moved > 0 && params.action === 'requeue') await this.notifyDue(this.pool);
+    const moved = await this.tx((c) => actOnDeadLetters(c, params));
+    // A requeue makes deliveries due; a discard may pass an ordering key's turn to the next.
+    if (moved > 0 && params.action !== 'review') await this.notifyDue(this.pool);
     return moved;
   }
 

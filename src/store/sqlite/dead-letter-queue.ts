@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import {
   actSql,
+  keysToPromote,
+  type ActedRow,
   listSql,
   purgeCandidatesSql,
   statsSql,
@@ -17,15 +19,21 @@ import type {
   FailureRate,
 } from '../dead-letters.ts';
 import type { PruneCount } from '../retention.ts';
+import { keyTurnPromoter } from './key-turn.ts';
 
 const ph = () => '?';
 type Args = (string | number | null)[];
+/** The shared builders' parameters here: never an array (only PostgreSQL's `unnest` takes one). */
+const scalars = (args: readonly unknown[]) => args as Args;
 
 /** The dead-letter queue on SQLite (dead deliveries and their review). */
 export class DeadLetterQueue {
   private readonly statsQueries = { all: statsSql(ph), scoped: statsSql(ph, true) };
+  private readonly promote;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    this.promote = keyTurnPromoter(db);
+  }
 
   private all<T>(sql: string, args: Args = []): T[] {
     return this.db.prepare<Args, T>(sql).all(...args);
@@ -33,12 +41,19 @@ export class DeadLetterQueue {
 
   list(filter: DeadLetterFilter, limit: number, before: string | undefined): DeadLetter[] {
     const { sql, args } = listSql(filter, limit, before, ph);
-    return this.all<DeadLetterRow>(sql, args).map(toDeadLetter);
+    return this.all<DeadLetterRow>(sql, scalars(args)).map(toDeadLetter);
   }
 
+  /** In one transaction: the action, then each key whose turn it freed goes on (actSql). */
   act(p: DeadLetterAction): number {
-    const { sql, args } = actSql(p, ph);
-    return this.db.prepare<Args>(sql).run(...args).changes;
+    return this.db
+      .transaction(() => {
+        const { sql, args } = actSql(p, ph);
+        const rows = this.db.prepare<Args, ActedRow>(sql).all(...scalars(args));
+        for (const k of keysToPromote(rows)) this.promote(k.destination, k.key, p.now);
+        return rows.length;
+      })
+      .immediate();
   }
 
   /** Deletes discarded dead letters and their attempts, oldest discard first. */

@@ -11,13 +11,9 @@ import type {
   OrderingKeyView,
   PauseParams,
 } from '../store.ts';
-import {
-  finalStates,
-  passesKeyTurn,
-  sqlCreatedState,
-  sqlStates,
-} from '../../domain/delivery-state.ts';
+import { finalStates, passesKeyTurn, sqlStates } from '../../domain/delivery-state.ts';
 import { deliveryFilterSql } from '../delivery-filter.ts';
+import { keyTurnPromoter } from './key-turn.ts';
 import { wellFormed, wellFormedValues } from '../text.ts';
 import {
   toAttempt,
@@ -154,17 +150,7 @@ export class DeliveryQueue {
          AND lease_owner IS NULL
        RETURNING destination, ordering_key, state`,
     );
-    // The key's turn goes to its oldest queued delivery, only while no delivery holds it; it is
-    // then due as a new delivery is (held while its destination is paused).
-    this.promoteNext = db.prepare<[number, number, string, string, string, string]>(
-      `UPDATE deliveries SET key_turn = 1, next_attempt_at = min(next_attempt_at, ?), updated_at = ?,
-         state = ${sqlCreatedState('EXISTS (SELECT 1 FROM destination_state s WHERE s.destination = deliveries.destination AND s.paused = 1)')}
-       WHERE state IN (${sqlStates('promote')})
-         AND id = (SELECT id FROM deliveries WHERE destination = ? AND ordering_key = ?
-           AND state = 'queued' ORDER BY key_seq LIMIT 1)
-         AND NOT EXISTS (SELECT 1 FROM deliveries WHERE destination = ? AND ordering_key = ?
-           AND key_turn = 1)`,
-    );
+    this.promoteNext = keyTurnPromoter(db);
     this.staleTurns = db.prepare<[], KeyRow>(
       `UPDATE deliveries SET key_turn = 0
        WHERE key_turn = 1 AND state IN (${finalStates.map((f) => `'${f}'`).join(', ')})
@@ -238,7 +224,7 @@ export class DeliveryQueue {
    * clearing the discarded delivery's key_turn).
    */
   promote(destination: string, key: string, now: number): boolean {
-    return this.promoteNext.run(now, now, destination, key, destination, key).changes > 0;
+    return this.promoteNext(destination, key, now);
   }
 
   attempts(deliveryId: string): Attempt[] {
@@ -311,7 +297,13 @@ export class DeliveryQueue {
       .all(p.now, p.now, ...args);
   }
 
-  orderingKeys(p: OrderingKeyListParams): OrderingKeyView[] {
+  orderingKeys(params: OrderingKeyListParams): OrderingKeyView[] {
+    // Text as stored (text.ts), as on PostgreSQL.
+    const p = {
+      ...params,
+      destination: params.destination === undefined ? undefined : wellFormed(params.destination),
+      key: params.key === undefined ? undefined : wellFormed(params.key),
+    };
     const where = ['t.key_turn = 1'];
     const args: (string | number)[] = [];
     if (p.destination !== undefined) {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { indexedFilterSql, queryWords, type Args } from '../event-filter.ts';
 import { toSummary, type EventRow } from '../rows.ts';
-import type { EventFilter, EventPage, SearchCount, SearchCursor } from '../search.ts';
+import type { EventFilter, EventPage, SearchCount, SearchCursor, SearchOrder } from '../search.ts';
 import { encodeCursor } from '../search.ts';
 import { SearchPlanner, type SearchBackend } from '../search-planner.ts';
 import { ftsPhrase } from '../search-text.ts';
@@ -13,7 +13,6 @@ const dialect: SearchBackend['dialect'] = {
   tiebreakValue: Number,
   tiebreakPattern: /^\d+$/,
   bodyBytes: 'length(e.body)',
-  storable: () => true,
 };
 
 /** Counted exactly up to this many through a covering index (~10 ms); past it, estimated. */
@@ -93,11 +92,16 @@ export class EventSearch {
     return { count: Math.max(row.n, Math.round(density * (to - from))), exact: false };
   }
 
-  search(filter: EventFilter, limit: number, before: string | undefined): Promise<EventPage> {
+  search(
+    filter: EventFilter,
+    limit: number,
+    before: string | undefined,
+    order: SearchOrder = 'desc',
+  ): Promise<EventPage> {
     const cursor = this.planner.decode(before);
     const words = queryWords(filter);
-    if (words) return Promise.resolve(this.textSearch(filter, words, limit, cursor));
-    return this.planner.search(filter, limit, cursor);
+    if (words) return Promise.resolve(this.textSearch(filter, words, limit, cursor, order));
+    return this.planner.search(filter, limit, cursor, undefined, order);
   }
 
   count(filter: EventFilter, cap: number): Promise<SearchCount> {
@@ -110,9 +114,13 @@ export class EventSearch {
    * The rowids a text search walks: below the cursor, and within the received-time window (the
    * window's first and last arrival, read from its index; each event is still checked exactly).
    */
-  private rowidRange(filter: EventFilter, cursor: SearchCursor | undefined) {
-    let lo = 0;
-    let hi = cursor ? Number(cursor.tiebreak) - 1 : Number.MAX_SAFE_INTEGER;
+  private rowidRange(
+    filter: EventFilter,
+    cursor: SearchCursor | undefined,
+    order: SearchOrder = 'desc',
+  ) {
+    let lo = cursor && order === 'asc' ? Number(cursor.tiebreak) + 1 : 0;
+    let hi = cursor && order === 'desc' ? Number(cursor.tiebreak) - 1 : Number.MAX_SAFE_INTEGER;
     if (filter.since !== undefined || filter.until !== undefined) {
       const args: Args = [];
       const where = indexedFilterSql({ since: filter.since, until: filter.until }, dialect, args);
@@ -127,10 +135,15 @@ export class EventSearch {
     return lo <= hi ? { lo, hi } : undefined;
   }
 
-  private matches(words: readonly string[], range: { lo: number; hi: number }, limit: number) {
+  private matches(
+    words: readonly string[],
+    range: { lo: number; hi: number },
+    limit: number,
+    order: SearchOrder = 'desc',
+  ) {
     return this.all<{ rowid: number }>(
       `SELECT rowid FROM search.events_fts WHERE events_fts MATCH ? AND rowid BETWEEN ? AND ?
-       ORDER BY rowid DESC LIMIT ${limit}`,
+       ORDER BY rowid ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT ${limit}`,
       [ftsPhrase(words), range.lo, range.hi],
     ).map((r) => r.rowid);
   }
@@ -149,9 +162,10 @@ export class EventSearch {
     words: readonly string[],
     limit: number,
     cursor: SearchCursor | undefined,
+    order: SearchOrder,
   ): EventPage {
-    const range = this.rowidRange(filter, cursor);
-    const candidates = range ? this.matches(words, range, textBudget) : [];
+    const range = this.rowidRange(filter, cursor, order);
+    const candidates = range ? this.matches(words, range, textBudget, order) : [];
     if (candidates.length === 0) return { events: [], next: null };
     const args: Args = [JSON.stringify(candidates)];
     const where = this.others(filter, args);
@@ -159,7 +173,8 @@ export class EventSearch {
       `SELECT e.id, e.source, e.provider, e.provider_event_id, e.event_type, e.request_id,
          e.client_ip, e.method, e.url, e.headers, e.received_at, e.duplicate_count,
          e.last_duplicate_at, length(e.body) AS body_bytes, e.rowid AS tb
-       FROM events e WHERE ${where} ORDER BY e.rowid DESC LIMIT ${limit}`,
+       FROM events e WHERE ${where} ORDER BY e.rowid ${order === 'asc' ? 'ASC' : 'DESC'}
+       LIMIT ${limit}`,
       args,
     );
     const last = rows.at(-1);

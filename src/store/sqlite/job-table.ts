@@ -1,10 +1,16 @@
 import type Database from 'better-sqlite3';
-import { owedStates, sqlList } from '../../domain/delivery-state.ts';
+import { owedStates, sqlCreatedState, sqlList } from '../../domain/delivery-state.ts';
 import { jobTransitions, sqlJobStates, type JobAction } from '../../domain/job-state.ts';
 import type { Job, JobAdvance, NewJob } from '../jobs.ts';
 import { jobListWhere, toJob, type JobRow } from '../job-rows.ts';
 import type { Delivery, NewReplay } from '../store.ts';
 import { toDelivery, type DeliveryRow } from '../rows.ts';
+import { wellFormed } from '../text.ts';
+
+/** A replay's state when it takes its turn (or is not ordered): due, or held while paused. */
+const createdState = sqlCreatedState(
+  'EXISTS (SELECT 1 FROM destination_state s WHERE s.destination = @destination AND s.paused = 1)',
+);
 
 /**
  * Background jobs and replays on SQLite. One process owns the file, so a job's lease only
@@ -12,6 +18,7 @@ import { toDelivery, type DeliveryRow } from '../rows.ts';
  */
 export class JobTable {
   private readonly insertReplay;
+  private readonly insertOrderedReplay;
   private readonly getJob;
 
   constructor(private readonly db: Database.Database) {
@@ -20,11 +27,26 @@ export class JobTable {
     this.insertReplay = db.prepare<[Record<string, string | number | null>], DeliveryRow>(
       `INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at, created_at,
          updated_at, origin, replay_of, job_id)
-       SELECT @id, @eventId, @route, @destination,
-         CASE WHEN EXISTS (SELECT 1 FROM destination_state s
-             WHERE s.destination = @destination AND s.paused = 1)
-           THEN 'held' ELSE 'pending' END,
+       SELECT @id, @eventId, @route, @destination, ${createdState},
          @now, @now, @now, 'replay', @replayOf, @jobId
+       WHERE EXISTS (SELECT 1 FROM events WHERE id = @eventId)
+       ON CONFLICT DO NOTHING
+       RETURNING *`,
+    );
+    // Ordered, as EventWriter stores a new ordered delivery: it takes its key's turn when no one
+    // holds it, else waits queued; key_seq keeps the order they were stored in (this process is
+    // the file's one writer, and each runs in the transaction of its batch).
+    this.insertOrderedReplay = db.prepare<[Record<string, string | number | null>], DeliveryRow>(
+      `INSERT INTO deliveries (id, event_id, route, destination, state, next_attempt_at, created_at,
+         updated_at, origin, replay_of, job_id, ordering_key, key_seq, key_turn)
+       SELECT @id, @eventId, @route, @destination,
+         CASE WHEN t.taken THEN 'queued' ELSE ${createdState} END,
+         @now, @now, @now, 'replay', @replayOf, @jobId, @key,
+         coalesce((SELECT key_seq FROM deliveries WHERE key_seq IS NOT NULL
+           ORDER BY key_seq DESC LIMIT 1), 0) + 1,
+         CASE WHEN t.taken THEN 0 ELSE 1 END
+       FROM (SELECT EXISTS (SELECT 1 FROM deliveries WHERE destination = @destination
+         AND ordering_key = @key AND key_turn = 1) AS taken) t
        WHERE EXISTS (SELECT 1 FROM events WHERE id = @eventId)
        ON CONFLICT DO NOTHING
        RETURNING *`,
@@ -34,7 +56,8 @@ export class JobTable {
 
   private insertReplays(replays: readonly NewReplay[], now: number, jobId: string | null) {
     return replays.flatMap((r) => {
-      const row = this.insertReplay.get({
+      const key = r.orderingKey == null ? null : wellFormed(r.orderingKey);
+      const params = {
         id: r.id,
         eventId: r.eventId,
         route: r.route,
@@ -42,7 +65,11 @@ export class JobTable {
         replayOf: r.replayOf,
         now,
         jobId,
-      });
+      };
+      const row =
+        key === null
+          ? this.insertReplay.get(params)
+          : this.insertOrderedReplay.get({ ...params, key });
       return row ? [toDelivery(row)] : [];
     });
   }
@@ -63,7 +90,7 @@ export class JobTable {
         job.kind,
         JSON.stringify(job.params),
         job.total,
-        job.createdBy,
+        wellFormed(job.createdBy),
         job.now,
         job.now,
         job.tenant ?? null,

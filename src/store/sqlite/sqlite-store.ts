@@ -9,6 +9,7 @@ import {
   type DeadLetterStats,
   type EventFilter,
   type EventPage,
+  type SearchOrder,
   type Job,
   type JobAction,
   type JobAdvance,
@@ -249,9 +250,14 @@ export class SqliteStore implements Store {
     return this.pruneQueries;
   }
 
-  eventSearch(params: { filter: EventFilter; limit: number; before?: string }): Promise<EventPage> {
+  eventSearch(params: {
+    filter: EventFilter;
+    limit: number;
+    before?: string;
+    order?: SearchOrder;
+  }): Promise<EventPage> {
     return settle(() => this.search).then((s) =>
-      s.search(params.filter, params.limit, params.before),
+      s.search(params.filter, params.limit, params.before, params.order),
     );
   }
 

@@ -45,6 +45,21 @@ routes:
         ['mine', 'block'],
       ],
     );
+    // A replay to a destination its source has no route to goes by `<source>-><destination>`.
+    const { config: unrouted } = parse(`
+sources: [{ name: shop, provider: none }, { name: crm, provider: none }]
+destinations:
+  - { name: a, url: 'http://127.0.0.1:9/a', ordering: { key: 'json:data.id', onDead: skip } }
+routes:
+  - { source: shop, destination: a, ordering: { key: eventId } }
+`);
+    assert.deepEqual(
+      [...routeOnDead(unrouted)],
+      [
+        ['shop->a', 'block'],
+        ['crm->a', 'skip'],
+      ],
+    );
   });
 
   it('refuses unknown key forms and policies', () => {
