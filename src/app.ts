@@ -8,6 +8,7 @@ import { redactedUrl } from './destinations/connection-state.ts';
 import { Destinations } from './destinations/registry.ts';
 import { GroupCommit } from './domain/group-commit.ts';
 import { bearerAuth } from './admin/auth.ts';
+import { dashboardRoutes } from './dashboard/routes.ts';
 import { healthRoutes } from './ingress/health.ts';
 import { IngestTelemetry } from './ingress/ingest-telemetry.ts';
 import { metricsRoute } from './ingress/metrics-route.ts';
@@ -212,6 +213,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
         replayJobs,
       }),
     );
+    if (config.admin.dashboard) void http.register(dashboardRoutes());
   }
   void http.register(
     webhookRoutes(

@@ -11,6 +11,7 @@ import { idempotencyRoutes } from './idempotency.ts';
 import { monitoringRoutes } from './monitoring.ts';
 import { sourceHealthRoutes } from './source-health.ts';
 import { orderingRoutes } from './ordering.ts';
+import { queueRoutes } from './queue.ts';
 
 export type { AdminDeps } from './http.ts';
 
@@ -31,5 +32,6 @@ export function adminRoutes(deps: AdminDeps) {
     deadLetterRoutes(app, deps);
     replayRoutes(app, deps);
     jobRoutes(app, deps);
+    queueRoutes(app, deps);
   };
 }

@@ -147,6 +147,8 @@ export const configSchema = z
         /** Default: on when a token is set. */
         enabled: z.boolean().optional(),
         token: secret.optional(),
+        /** The web dashboard at /dashboard (with the admin API only: it reads nothing else). */
+        dashboard: z.boolean().default(true),
       })
       .prefault({}),
     delivery: z
