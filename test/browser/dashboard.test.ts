@@ -249,6 +249,23 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
     await page.locator('figure.chart').first().waitFor();
     await shot('sources');
 
+    // Live tail: events sent now appear as they arrive, their text as text.
+    await page.getByRole('link', { name: 'Live tail' }).click();
+    await page.locator('#tail-state', { hasText: 'live' }).waitFor();
+    const tailed = [
+      await send(`{"id":"tail1_${run}","type":"tail.one"}`),
+      await send(`{"id":"tail2_${run}","type":${hostileTypeJson}}`),
+    ];
+    for (const id of tailed) await page.locator(`tr[data-event="${id}"]`).waitFor();
+    assert.equal(
+      await page.locator(`tr[data-event="${tailed[1]}"] td.type`).textContent(),
+      hostileType.replace('\ud800', '\ufffd'),
+    );
+    // Newest first.
+    assert.equal(await page.locator('tbody tr').first().getAttribute('data-event'), tailed[1]);
+    assert.equal(await page.locator('#app img, #app script').count(), 0);
+    await shot('tail');
+
     // The token was never in a URL, and never in the gateway's output.
     assert.doesNotMatch(page.url(), new RegExp(adminToken));
     assert.doesNotMatch(gateway.output(), new RegExp(adminToken));
