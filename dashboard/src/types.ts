@@ -60,6 +60,8 @@ export interface EventList {
 }
 
 export interface DeadLetter extends Delivery {
+  readonly source: string;
+  readonly eventType: string | null;
   readonly provider: string;
   readonly receivedAt: number;
   readonly deadAt: number;

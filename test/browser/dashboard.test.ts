@@ -189,6 +189,21 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
     );
     await shot('event-hostile');
 
+    // Bulk replay of a search: the dry run's plan, then the job's progress bar to the end.
+    await page.goto(`${gateway.url}/dashboard/events?type=ping`);
+    await page.locator('tbody tr[data-event]').nth(4).waitFor();
+    const beforeBulk = receiver.at('/backend').length;
+    await page.getByRole('button', { name: 'Replay all matching…' }).click();
+    await page.getByText(/^Plan: 5 events, about 5 deliveries \(backend 5\)/).waitFor();
+    await shot('replay-plan');
+    await page.getByRole('button', { name: 'Start replay' }).click();
+    await page
+      .locator('.job .job-state', { hasText: /^completed: 5 of 5 events · deliveries: delivered 5$/ })
+      .waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator('.job progress').getAttribute('value'), '5');
+    await eventually(() => receiver.at('/backend').length === beforeBulk + 5, 10_000);
+    await shot('replay-job');
+
     // Dead letters (the order's first delivery to erp and its replay's): review one, requeue
     // the other (it is attempted again and dies again), then discard both by filter.
     await eventually(

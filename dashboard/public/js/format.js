@@ -9,7 +9,11 @@ export function duration(ms) {
         return `${Math.round(ms)} ms`;
     if (ms < 60_000)
         return `${(ms / 1000).toFixed(1)} s`;
-    return `${Math.round(ms / 60_000)} min`;
+    if (ms < 3_600_000)
+        return `${Math.round(ms / 60_000)} min`;
+    if (ms < 86_400_000)
+        return `${Math.round(ms / 3_600_000)} h`;
+    return `${Math.round(ms / 86_400_000)} d`;
 }
 export function count(n, exact = true) {
     return `${n.toLocaleString('en')}${exact ? '' : '+'}`;

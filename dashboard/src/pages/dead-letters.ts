@@ -10,8 +10,20 @@ import type { DeadLetter, DeadLetterPatterns, DeadLetterPlan } from '../types.ts
 const filters: readonly FilterSpec[] = [
   { name: 'destination', label: 'Destination' },
   { name: 'source', label: 'Source' },
-  { name: 'errorClass', label: 'Error class' },
-  { name: 'deadReason', label: 'Dead reason' },
+  {
+    name: 'errorClass',
+    label: 'Error class',
+    choices: ['', 'temporary', 'validation', 'configuration', 'unknown', 'transform'].map(
+      (v) => [v, v || 'any'] as const,
+    ),
+  },
+  {
+    name: 'deadReason',
+    label: 'Dead reason',
+    choices: ['', 'exhausted', 'permanent', 'gone', 'configuration', 'transform'].map(
+      (v) => [v, v || 'any'] as const,
+    ),
+  },
   {
     name: 'review',
     label: 'Review',
@@ -99,11 +111,12 @@ export const deadLettersPage: Page = (root, ctx) => {
       page.deliveries.length === 0
         ? h('p', { class: 'empty' }, 'No dead letters match.')
         : table(
-            ['died', 'destination', 'source', 'reason', 'error', 'review', 'event', ''],
+            ['died', 'destination', 'source', 'type', 'reason', 'error', 'review', 'event', ''],
             page.deliveries.map((d) => [
               time(d.deadAt),
               d.destination,
-              d.provider,
+              `${d.source} (${d.provider})`,
+              h('span', { class: 'type' }, d.eventType ?? '—'),
               d.deadReason ?? '',
               d.lastError ?? '',
               d.review,

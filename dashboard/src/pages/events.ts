@@ -35,6 +35,9 @@ const filters: readonly FilterSpec[] = [
   { name: 'until', label: 'Until (ISO 8601)' },
 ];
 
+/** A delivery in one of these is still on its way. */
+const waitingStates = ['pending', 'queued', 'retry', 'held'];
+
 /** Polls a bulk replay job until it is over, as a progress bar. */
 function followJob(into: HTMLElement, ctx: PageContext, jobId: string): void {
   const bar = h('progress', { max: 1, value: 0 });
@@ -63,14 +66,18 @@ function followJob(into: HTMLElement, ctx: PageContext, jobId: string): void {
       controls,
     ]),
   );
+  // Until the job is over and none of its deliveries still waits: the operator sees them land.
   ctx.every(1000, async () => {
     if (over) return;
     const job = await api.get<Job>(`/admin/jobs/${encodeURIComponent(jobId)}`, {}, ctx.signal);
     bar.max = Math.max(1, job.total);
     bar.value = job.done;
-    label.textContent = `${job.state}: ${count(job.done)} of ${count(job.total)} events${job.failed ? `, ${job.failed} with nowhere to go` : ''}${job.deliveries ? ` · deliveries: ${counts(job.deliveries)}` : ''}`;
-    over = ['completed', 'failed', 'cancelled'].includes(job.state);
-    if (over) controls.remove();
+    const made = Object.fromEntries(Object.entries(job.deliveries ?? {}).filter(([, n]) => n > 0));
+    const failed = job.failed ? `, ${job.failed} with nowhere to go` : '';
+    label.textContent = `${job.state}: ${count(job.done)} of ${count(job.total)} events${failed} · deliveries: ${counts(made)}`;
+    const ended = ['completed', 'failed', 'cancelled'].includes(job.state);
+    if (ended) controls.remove();
+    over = ended && waitingStates.every((state) => !made[state]);
   });
 }
 

@@ -8,8 +8,16 @@ import { base, eventHref } from "../router.js";
 const filters = [
     { name: 'destination', label: 'Destination' },
     { name: 'source', label: 'Source' },
-    { name: 'errorClass', label: 'Error class' },
-    { name: 'deadReason', label: 'Dead reason' },
+    {
+        name: 'errorClass',
+        label: 'Error class',
+        choices: ['', 'temporary', 'validation', 'configuration', 'unknown', 'transform'].map((v) => [v, v || 'any']),
+    },
+    {
+        name: 'deadReason',
+        label: 'Dead reason',
+        choices: ['', 'exhausted', 'permanent', 'gone', 'configuration', 'transform'].map((v) => [v, v || 'any']),
+    },
     {
         name: 'review',
         label: 'Review',
@@ -79,10 +87,11 @@ export const deadLettersPage = (root, ctx) => {
             h('h2', {}, `Matching (${page.deliveries.length}${page.deliveries.length === 100 ? '+' : ''})`),
             page.deliveries.length === 0
                 ? h('p', { class: 'empty' }, 'No dead letters match.')
-                : table(['died', 'destination', 'source', 'reason', 'error', 'review', 'event', ''], page.deliveries.map((d) => [
+                : table(['died', 'destination', 'source', 'type', 'reason', 'error', 'review', 'event', ''], page.deliveries.map((d) => [
                     time(d.deadAt),
                     d.destination,
-                    d.provider,
+                    `${d.source} (${d.provider})`,
+                    h('span', { class: 'type' }, d.eventType ?? '—'),
                     d.deadReason ?? '',
                     d.lastError ?? '',
                     d.review,
