@@ -1,4 +1,5 @@
 import { h, s } from './dom.ts';
+import type { TimelineView } from './types.ts';
 
 export interface Series {
   readonly name: string;
@@ -79,4 +80,18 @@ export function lineChart(
       ),
     ),
   ]);
+}
+
+/** Every bucket of the range, empty ones as 0, so a quiet minute is a flat line. */
+export function filled(
+  t: TimelineView,
+  value: (bucket: TimelineView['buckets'][number]) => number,
+): [number, number][] {
+  const byAt = new Map(t.buckets.map((b) => [b.at, b]));
+  const out: [number, number][] = [];
+  for (let at = t.from; at <= t.to; at += t.bucketMs) {
+    const b = byAt.get(at);
+    out.push([at, b ? value(b) : 0]);
+  }
+  return out;
 }

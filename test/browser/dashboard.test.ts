@@ -198,7 +198,9 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
     await shot('replay-plan');
     await page.getByRole('button', { name: 'Start replay' }).click();
     await page
-      .locator('.job .job-state', { hasText: /^completed: 5 of 5 events · deliveries: delivered 5$/ })
+      .locator('.job .job-state', {
+        hasText: /^completed: 5 of 5 events · deliveries: delivered 5$/,
+      })
       .waitFor({ timeout: 20_000 });
     assert.equal(await page.locator('.job progress').getAttribute('value'), '5');
     await eventually(() => receiver.at('/backend').length === beforeBulk + 5, 10_000);

@@ -56,3 +56,13 @@ export function lineChart(title, series, range, unit) {
         h('ul', { class: 'legend' }, series.map((line, i) => h('li', {}, [h('span', { class: `swatch series-${i % 6}` }), line.name]))),
     ]);
 }
+/** Every bucket of the range, empty ones as 0, so a quiet minute is a flat line. */
+export function filled(t, value) {
+    const byAt = new Map(t.buckets.map((b) => [b.at, b]));
+    const out = [];
+    for (let at = t.from; at <= t.to; at += t.bucketMs) {
+        const b = byAt.get(at);
+        out.push([at, b ? value(b) : 0]);
+    }
+    return out;
+}

@@ -1,5 +1,5 @@
 import { api } from '../api.ts';
-import { lineChart } from '../chart.ts';
+import { filled, lineChart } from '../chart.ts';
 import { button, fill, h, table } from '../dom.ts';
 import { count, duration } from '../format.ts';
 import type { Page } from '../page.ts';
@@ -110,11 +110,11 @@ export const destinationsPage: Page = (root, ctx) => {
         d.destinations.flatMap((x) => [
           {
             name: `${x.name} delivered`,
-            points: t.buckets.map((b) => [b.at, b.attempts[x.name]?.delivered ?? 0] as const),
+            points: filled(t, (b) => b.attempts[x.name]?.delivered ?? 0),
           },
           {
             name: `${x.name} failed`,
-            points: t.buckets.map((b) => [b.at, b.attempts[x.name]?.failed ?? 0] as const),
+            points: filled(t, (b) => b.attempts[x.name]?.failed ?? 0),
           },
         ]),
         t,

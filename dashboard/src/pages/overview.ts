@@ -1,5 +1,5 @@
 import { api } from '../api.ts';
-import { lineChart, type Series } from '../chart.ts';
+import { filled, lineChart, type Series } from '../chart.ts';
 import { fill, h, table } from '../dom.ts';
 import { count, duration, time } from '../format.ts';
 import type { Page } from '../page.ts';
@@ -17,20 +17,6 @@ function ingestSeries(t: TimelineView): Series[] {
       (b) => Object.values(b.ingest).reduce((sum, c) => sum + c[result], 0) / (t.bucketMs / 1000),
     ),
   }));
-}
-
-/** Every bucket of the range, empty ones as 0, so a quiet minute is a flat line. */
-export function filled(
-  t: TimelineView,
-  value: (bucket: TimelineView['buckets'][number]) => number,
-): [number, number][] {
-  const byAt = new Map(t.buckets.map((b) => [b.at, b]));
-  const out: [number, number][] = [];
-  for (let at = t.from; at <= t.to; at += t.bucketMs) {
-    const b = byAt.get(at);
-    out.push([at, b ? value(b) : 0]);
-  }
-  return out;
 }
 
 function stat(label: string, value: string, cls = ''): HTMLElement {

@@ -1,10 +1,9 @@
 import { api } from '../api.ts';
-import { lineChart } from '../chart.ts';
+import { filled, lineChart } from '../chart.ts';
 import { fill, h, table } from '../dom.ts';
 import { count, counts, duration } from '../format.ts';
 import type { Page } from '../page.ts';
 import type { SourcesView, TimelineView } from '../types.ts';
-import { filled } from './overview.ts';
 
 /** Sources: what each accepted and rejected lately, by result. */
 export const sourcesPage: Page = (root, ctx) => {

@@ -1,5 +1,5 @@
 import { api } from "../api.js";
-import { lineChart } from "../chart.js";
+import { filled, lineChart } from "../chart.js";
 import { button, fill, h, table } from "../dom.js";
 import { count, duration } from "../format.js";
 /** Destinations: state, queue and latency; pause / resume and breaker reset. */
@@ -74,11 +74,11 @@ export const destinationsPage = (root, ctx) => {
             lineChart('Attempts', d.destinations.flatMap((x) => [
                 {
                     name: `${x.name} delivered`,
-                    points: t.buckets.map((b) => [b.at, b.attempts[x.name]?.delivered ?? 0]),
+                    points: filled(t, (b) => b.attempts[x.name]?.delivered ?? 0),
                 },
                 {
                     name: `${x.name} failed`,
-                    points: t.buckets.map((b) => [b.at, b.attempts[x.name]?.failed ?? 0]),
+                    points: filled(t, (b) => b.attempts[x.name]?.failed ?? 0),
                 },
             ]), t, 'per 10 s'),
         ]);

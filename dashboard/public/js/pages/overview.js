@@ -1,5 +1,5 @@
 import { api } from "../api.js";
-import { lineChart } from "../chart.js";
+import { filled, lineChart } from "../chart.js";
 import { fill, h, table } from "../dom.js";
 import { count, duration, time } from "../format.js";
 import { eventHref } from "../router.js";
@@ -10,16 +10,6 @@ function ingestSeries(t) {
         name: result,
         points: filled(t, (b) => Object.values(b.ingest).reduce((sum, c) => sum + c[result], 0) / (t.bucketMs / 1000)),
     }));
-}
-/** Every bucket of the range, empty ones as 0, so a quiet minute is a flat line. */
-export function filled(t, value) {
-    const byAt = new Map(t.buckets.map((b) => [b.at, b]));
-    const out = [];
-    for (let at = t.from; at <= t.to; at += t.bucketMs) {
-        const b = byAt.get(at);
-        out.push([at, b ? value(b) : 0]);
-    }
-    return out;
 }
 function stat(label, value, cls = '') {
     return h('div', { class: `stat ${cls}`.trim() }, [

@@ -1,8 +1,7 @@
 import { api } from "../api.js";
-import { lineChart } from "../chart.js";
+import { filled, lineChart } from "../chart.js";
 import { fill, h, table } from "../dom.js";
 import { count, counts, duration } from "../format.js";
-import { filled } from "./overview.js";
 /** Sources: what each accepted and rejected lately, by result. */
 export const sourcesPage = (root, ctx) => {
     const list = h('section', {});
