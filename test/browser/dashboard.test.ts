@@ -306,4 +306,19 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
     await other.close();
     assert.deepEqual(problems(), []);
   });
+
+  it('the browser enforces the CSP: an injected inline script does not run, and is reported', async () => {
+    const other = await browser.newPage();
+    await other.goto(`${gateway.url}/dashboard`);
+    await other.locator('#token').waitFor();
+    await other.evaluate(`{
+      const script = document.createElement('script');
+      script.textContent = 'window.__inline = 1';
+      document.body.append(script);
+    }`);
+    await eventually(() => browser.problems.some((p) => /CSP violation: script-src/.test(p)), 5000);
+    assert.equal(await other.evaluate('window.__inline'), undefined);
+    await other.close();
+    browser.problems.splice(0);
+  });
 });
