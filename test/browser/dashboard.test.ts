@@ -68,6 +68,7 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
     mkdirSync(shots, { recursive: true });
     const url = await receiver.listen();
     receiver.on('/broken', () => ({ status: 422, body: '{"error":"unknown sku"}' }));
+    receiver.on('/flaky', () => ({ status: 503 }));
     const dir = tempDir();
     const file = writeConfig(dir, {
       storage: { url: `sqlite:${join(dir, 'hookgate.db')}` },
@@ -91,10 +92,19 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
           retry: { maxAttempts: 1 },
           circuitBreaker: { failureThreshold: 50 },
         },
+        {
+          name: 'flaky',
+          url: `${url}/flaky`,
+          timeoutMs: 2000,
+          // One 503 opens its breaker; the retry waits long enough not to be tried again here.
+          retry: { schedule: ['1h'], maxAttempts: 2 },
+          circuitBreaker: { failureThreshold: 1, resetTimeout: '1h' },
+        },
       ],
       routes: [
         { source: 'shop', destination: 'backend' },
         { source: 'shop', destination: 'erp', filter: { eventType: 'order.created' } },
+        { source: 'shop', destination: 'flaky', filter: { eventType: 'flaky.test' } },
       ],
     });
     gateway = await spawnGateway(file, dir, { ADMIN_TOKEN: adminToken, LOG_LEVEL: 'info' });
@@ -116,7 +126,14 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
       { 'x-note': '<img src=x onerror=window.__pwned=2>' },
     );
     for (let i = 0; i < 5; i++) await send(`{"id":"ping_${run}_${i}","type":"ping"}`);
-    await eventually(() => receiver.at('/backend').length === 7, 10_000);
+    await send(`{"id":"flaky_${run}","type":"flaky.test"}`);
+    await eventually(() => receiver.at('/backend').length === 8, 10_000);
+    await eventually(async () => {
+      const { breakers } = await admin<{ breakers: { destination: string; state: string }[] }>(
+        '/admin/breakers',
+      );
+      return breakers.find((b) => b.destination === 'flaky')?.state === 'open';
+    }, 10_000);
     await eventually(async () => {
       const dlq = await admin<{ deliveries: unknown[] }>('/admin/dlq');
       return dlq.deliveries.length === 1;
@@ -134,6 +151,7 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
     // Overview.
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await page.locator('.stat', { hasText: 'accepted, last 5 min' }).waitFor();
+    await page.locator('.stat.bad', { hasText: 'open breakers' }).getByText('flaky').waitFor();
     await page.locator('figure.chart polyline').first().waitFor();
     await shot('overview');
 
@@ -255,6 +273,16 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
     await shot('destinations');
     await backend.getByRole('button', { name: 'Resume' }).click();
     await backend.getByRole('button', { name: 'Pause' }).waitFor();
+    // The open breaker, reset from its row.
+    const flaky = page.locator('tr', { has: page.locator('[data-destination="flaky"]') });
+    await flaky.locator('.badge', { hasText: 'open' }).waitFor();
+    await flaky.getByRole('button', { name: 'Reset breaker' }).click();
+    await page.getByText('flaky: breaker reset.').waitFor();
+    await flaky.locator('.badge', { hasText: 'closed' }).waitFor();
+    const { breakers } = await admin<{ breakers: { destination: string; state: string }[] }>(
+      '/admin/breakers',
+    );
+    assert.equal(breakers.find((b) => b.destination === 'flaky')?.state, 'closed');
     const resumed = await admin<{ destinations: { name: string; paused: boolean }[] }>(
       '/admin/destinations',
     );
