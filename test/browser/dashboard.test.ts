@@ -33,8 +33,8 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
   let browser: Browser;
   let page: Page;
 
-  const send = async (body: string, headers: Record<string, string> = {}) => {
-    const res = await request(`${gateway.url}/webhooks/shop`, {
+  const send = async (body: string, headers: Record<string, string> = {}, source = 'shop') => {
+    const res = await request(`${gateway.url}/webhooks/${source}`, {
       method: 'POST',
       headers: { ...signedJsonHeaders(secret, body), ...headers },
       body,
@@ -74,6 +74,8 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
       storage: { url: `sqlite:${join(dir, 'hookgate.db')}` },
       admin: { token: '${ADMIN_TOKEN}' },
       delivery: { pollInterval: '100ms' },
+      // A replay job of 5 events takes over 2 s: long enough to leave its page and come back.
+      replay: { batch: 1, rate: 2 },
       server: { shutdownTimeout: '5s' },
       sources: [
         {
@@ -82,6 +84,7 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
           secrets: [secret],
           options: { eventIdPath: 'id', eventTypePath: 'type' },
         },
+        { name: 'other', provider: 'none' },
       ],
       destinations: [
         { name: 'backend', url: `${url}/backend`, timeoutMs: 2000 },
@@ -215,8 +218,14 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
     await page.getByText(/^Plan: 5 events, about 5 deliveries \(backend 5\)/).waitFor();
     await shot('replay-plan');
     await page.getByRole('button', { name: 'Start replay' }).click();
+    await page.locator('.bulk .job progress').waitFor();
+    // Left and come back to: the running job is followed again.
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.goBack();
+    await page.locator('.jobs .job').waitFor();
     await page
-      .locator('.job .job-state', {
+      .locator('.jobs .job .job-state', {
         hasText: /^completed: 5 of 5 events · deliveries: delivered 5$/,
       })
       .waitFor({ timeout: 20_000 });
@@ -310,6 +319,16 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
     assert.equal(await page.locator('tbody tr').first().getAttribute('data-event'), tailed[1]);
     assert.equal(await page.locator('#app img, #app script').count(), 0);
     await shot('tail');
+    // Following one source (in the URL): another source's events are not shown. The stream
+    // sends in id order, so once the later event is shown the earlier one would have been.
+    await page.getByLabel('Source').fill('other');
+    await page.getByRole('button', { name: 'Follow' }).click();
+    await page.waitForURL(/\/dashboard\/tail\?source=other$/);
+    await page.locator('#tail-state', { hasText: 'live' }).waitFor();
+    const fromShop = await send(`{"id":"tail3_${run}","type":"tail.shop"}`);
+    const fromOther = await send('{"type":"tail.other"}', {}, 'other');
+    await page.locator(`tr[data-event="${fromOther}"]`).waitFor();
+    assert.equal(await page.locator(`tr[data-event="${fromShop}"]`).count(), 0);
 
     // The token was never in a URL, and never in the gateway's output.
     assert.doesNotMatch(page.url(), new RegExp(adminToken));

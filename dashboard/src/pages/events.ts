@@ -2,8 +2,9 @@ import { api, type Query } from '../api.ts';
 import { button, fill, h } from '../dom.ts';
 import { count, counts, duration, time } from '../format.ts';
 import { filterForm, filterFromUrl, type FilterSpec } from '../filter-form.ts';
-import type { Page, PageContext } from '../page.ts';
+import type { Page } from '../page.ts';
 import { base, eventHref } from '../router.ts';
+import { followJob } from '../job.ts';
 import type { EventList, Job, ReplayPlan } from '../types.ts';
 
 /** The search's filters (GET /admin/events), as the page's URL query names them too. */
@@ -35,58 +36,13 @@ const filters: readonly FilterSpec[] = [
   { name: 'until', label: 'Until (ISO 8601)' },
 ];
 
-/** A delivery in one of these is still on its way. */
-const waitingStates = ['pending', 'queued', 'retry', 'held'];
-
-/** Polls a bulk replay job until it is over, as a progress bar. */
-function followJob(into: HTMLElement, ctx: PageContext, jobId: string): void {
-  const bar = h('progress', { max: 1, value: 0 });
-  const label = h('span', { class: 'job-state' });
-  let over = false;
-  const controls = h('span', {}, [
-    button(
-      'Pause',
-      () => void api.post(`/admin/jobs/${encodeURIComponent(jobId)}/pause`).catch(ctx.fail),
-    ),
-    button(
-      'Resume',
-      () => void api.post(`/admin/jobs/${encodeURIComponent(jobId)}/resume`).catch(ctx.fail),
-    ),
-    button(
-      'Cancel',
-      () => void api.post(`/admin/jobs/${encodeURIComponent(jobId)}/cancel`).catch(ctx.fail),
-    ),
-  ]);
-  fill(
-    into,
-    h('div', { class: 'job', 'data-job': jobId }, [
-      h('strong', {}, `Job ${jobId}`),
-      bar,
-      label,
-      controls,
-    ]),
-  );
-  // Until the job is over and none of its deliveries still waits: the operator sees them land.
-  ctx.every(1000, async () => {
-    if (over) return;
-    const job = await api.get<Job>(`/admin/jobs/${encodeURIComponent(jobId)}`, {}, ctx.signal);
-    bar.max = Math.max(1, job.total);
-    bar.value = job.done;
-    const made = Object.fromEntries(Object.entries(job.deliveries ?? {}).filter(([, n]) => n > 0));
-    const failed = job.failed ? `, ${job.failed} with nowhere to go` : '';
-    label.textContent = `${job.state}: ${count(job.done)} of ${count(job.total)} events${failed} · deliveries: ${counts(made)}`;
-    const ended = ['completed', 'failed', 'cancelled'].includes(job.state);
-    if (ended) controls.remove();
-    over = ended && waitingStates.every((state) => !made[state]);
-  });
-}
-
 export const eventsPage: Page = (root, ctx) => {
   const filter = filterFromUrl(filters);
   const form = filterForm(filters, filter, `${base}/events`, 'Search');
   const results = h('section', {});
   const bulk = h('section', { class: 'bulk' });
-  fill(root, [h('h1', {}, 'Events'), form, bulk, results]);
+  const running = h('section', { class: 'jobs' });
+  fill(root, [h('h1', {}, 'Events'), form, bulk, running, results]);
 
   const rows: HTMLElement[] = [];
   const body = h('tbody', {});
@@ -168,4 +124,16 @@ export const eventsPage: Page = (root, ctx) => {
       .catch(ctx.fail);
   });
   fill(bulk, start);
+
+  // Replays still running (started here earlier, or by someone else): their progress too.
+  api
+    .get<{ jobs: Job[] }>('/admin/jobs', { limit: 20 }, ctx.signal)
+    .then(({ jobs }) => {
+      for (const job of jobs.filter((j) => j.state === 'running' || j.state === 'paused')) {
+        const into = h('div', {});
+        running.append(into);
+        followJob(into, ctx, job.id);
+      }
+    })
+    .catch(ctx.fail);
 };

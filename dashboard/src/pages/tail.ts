@@ -1,10 +1,14 @@
-import { ApiError, authHeaders, checkAuthorized } from '../api.ts';
+import { ApiError, authHeaders, checkAuthorized, withQuery } from '../api.ts';
 import { button, fill, h } from '../dom.ts';
 import { time } from '../format.ts';
+import { filterForm, filterFromUrl, type FilterSpec } from '../filter-form.ts';
 import type { Page } from '../page.ts';
-import { eventHref } from '../router.ts';
+import { base, eventHref } from '../router.ts';
 import { SseParser } from '../sse.ts';
 import type { EventSummary } from '../types.ts';
+
+/** The stream's filter, in the page's URL query too. */
+const filters: readonly FilterSpec[] = [{ name: 'source', label: 'Source' }];
 
 /** Rows kept on the page; older ones drop off the bottom. */
 const keptRows = 200;
@@ -15,6 +19,7 @@ const keptRows = 200;
  * seen (Last-Event-ID), so nothing is missed or shown twice.
  */
 export const tailPage: Page = (root, ctx) => {
+  const filter = filterFromUrl(filters);
   const body = h('tbody', {});
   const state = h('span', { class: 'badge', id: 'tail-state' }, 'connecting');
   let paused = false;
@@ -24,6 +29,7 @@ export const tailPage: Page = (root, ctx) => {
   });
   fill(root, [
     h('h1', {}, ['Live tail ', state]),
+    filterForm(filters, filter, `${base}/tail`, 'Follow'),
     h('p', { class: 'actions' }, [toggle, button('Clear', () => body.replaceChildren())]),
     h('table', { class: 'data' }, [
       h(
@@ -65,7 +71,7 @@ export const tailPage: Page = (root, ctx) => {
   const connect = async (): Promise<void> => {
     const headers = authHeaders();
     if (parser.lastEventId !== undefined) headers['last-event-id'] = parser.lastEventId;
-    const res = await fetch('/admin/events/stream', {
+    const res = await fetch(withQuery('/admin/events/stream', filter), {
       headers: { ...headers, accept: 'text/event-stream' },
       cache: 'no-store',
       credentials: 'omit',

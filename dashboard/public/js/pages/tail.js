@@ -1,8 +1,11 @@
-import { ApiError, authHeaders, checkAuthorized } from "../api.js";
+import { ApiError, authHeaders, checkAuthorized, withQuery } from "../api.js";
 import { button, fill, h } from "../dom.js";
 import { time } from "../format.js";
-import { eventHref } from "../router.js";
+import { filterForm, filterFromUrl } from "../filter-form.js";
+import { base, eventHref } from "../router.js";
 import { SseParser } from "../sse.js";
+/** The stream's filter, in the page's URL query too. */
+const filters = [{ name: 'source', label: 'Source' }];
 /** Rows kept on the page; older ones drop off the bottom. */
 const keptRows = 200;
 /**
@@ -11,6 +14,7 @@ const keptRows = 200;
  * seen (Last-Event-ID), so nothing is missed or shown twice.
  */
 export const tailPage = (root, ctx) => {
+    const filter = filterFromUrl(filters);
     const body = h('tbody', {});
     const state = h('span', { class: 'badge', id: 'tail-state' }, 'connecting');
     let paused = false;
@@ -20,6 +24,7 @@ export const tailPage = (root, ctx) => {
     });
     fill(root, [
         h('h1', {}, ['Live tail ', state]),
+        filterForm(filters, filter, `${base}/tail`, 'Follow'),
         h('p', { class: 'actions' }, [toggle, button('Clear', () => body.replaceChildren())]),
         h('table', { class: 'data' }, [
             h('thead', {}, h('tr', {}, ['received', 'source', 'type', 'event', 'provider id'].map((c) => h('th', {}, c)))),
@@ -53,7 +58,7 @@ export const tailPage = (root, ctx) => {
         const headers = authHeaders();
         if (parser.lastEventId !== undefined)
             headers['last-event-id'] = parser.lastEventId;
-        const res = await fetch('/admin/events/stream', {
+        const res = await fetch(withQuery('/admin/events/stream', filter), {
             headers: { ...headers, accept: 'text/event-stream' },
             cache: 'no-store',
             credentials: 'omit',
