@@ -142,7 +142,9 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
       return dlq.deliveries.length === 1;
     }, 10_000);
 
-    // Signed out: the sign-in form, and a wrong token is refused.
+    // The start banner says where it is; signed out, it is the sign-in form, and a wrong token
+    // is refused.
+    assert.ok(gateway.output().includes(`Dashboard: ${gateway.url}/dashboard (sign in with`));
     await page.goto(`${gateway.url}/dashboard`);
     await page.locator('#token').fill('not-the-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
