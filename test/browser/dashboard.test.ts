@@ -30,6 +30,8 @@ const skip = browserSkipReason();
 describe('the dashboard in a real browser, against a real gateway process', { skip }, () => {
   const receiver = new Receiver();
   let gateway: GatewayProcess;
+  /** The config file and data folder, to start the gateway again on the same port. */
+  let restart: () => Promise<GatewayProcess>;
   let browser: Browser;
   let page: Page;
 
@@ -110,7 +112,9 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
         { source: 'shop', destination: 'flaky', filter: { eventType: 'flaky.test' } },
       ],
     });
-    gateway = await spawnGateway(file, dir, { ADMIN_TOKEN: adminToken, LOG_LEVEL: 'info' });
+    const env = { ADMIN_TOKEN: adminToken, LOG_LEVEL: 'info' };
+    gateway = await spawnGateway(file, dir, env);
+    restart = () => spawnGateway(file, dir, { ...env, PORT: new URL(gateway.url).port });
     browser = await launchBrowser();
     page = await browser.newPage();
   });
@@ -369,5 +373,43 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
     assert.equal(await other.evaluate('window.__inline'), undefined);
     await other.close();
     browser.problems.splice(0);
+  });
+
+  it('the live tail resumes after the gateway restarts: what was sent meanwhile shows, none twice', async () => {
+    const tail = await browser.newPage();
+    await tail.goto(`${gateway.url}/dashboard/tail`);
+    await tail.evaluate(
+      `sessionStorage.setItem('hookgate.adminToken', ${JSON.stringify(adminToken)})`,
+    );
+    await tail.reload();
+    await tail.locator('#tail-state', { hasText: 'live' }).waitFor();
+    const first = await send(`{"id":"restart1_${run}","type":"restart.before"}`);
+    await tail.locator(`tr[data-event="${first}"]`).waitFor();
+    gateway.child.kill('SIGTERM');
+    assert.equal(await gateway.exited, 0);
+    await tail.locator('#tail-state', { hasText: 'reconnecting' }).waitFor();
+    gateway = await restart();
+    // Sent as soon as it is up: the tail reconnects before or after them, with its last id.
+    const later = [
+      await send(`{"id":"restart2_${run}","type":"restart.after"}`),
+      await send(`{"id":"restart3_${run}","type":"restart.after"}`),
+    ];
+    for (const id of later) await tail.locator(`tr[data-event="${id}"]`).waitFor();
+    await tail.locator('#tail-state', { hasText: 'live' }).waitFor();
+    for (const id of [first, ...later])
+      assert.equal(await tail.locator(`tr[data-event="${id}"]`).count(), 1, id);
+    assert.deepEqual(
+      await tail
+        .locator('tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event'))),
+      [...later].reverse().concat(first),
+    );
+    await tail.close();
+    // Nothing but (at most) the browser's notes of reconnects refused while it was down.
+    const refusedConnection = /Failed to load resource: net::ERR_CONNECTION_REFUSED/;
+    assert.deepEqual(
+      browser.problems.splice(0).filter((p) => !refusedConnection.test(p)),
+      [],
+    );
   });
 });
