@@ -76,8 +76,8 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
       storage: { url: `sqlite:${join(dir, 'hookgate.db')}` },
       admin: { token: '${ADMIN_TOKEN}' },
       delivery: { pollInterval: '100ms' },
-      // A replay job of 5 events takes over 2 s: long enough to leave its page and come back.
-      replay: { batch: 1, rate: 2 },
+      // A replay job of 5 events takes 4 s or more: long enough to pause it.
+      replay: { batch: 1, rate: 1 },
       server: { shutdownTimeout: '5s' },
       sources: [
         {
@@ -225,11 +225,14 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
     await shot('replay-plan');
     await page.getByRole('button', { name: 'Start replay' }).click();
     await page.locator('.bulk .job progress').waitFor();
-    // Left and come back to: the running job is followed again.
+    await page.locator('.bulk .job').getByRole('button', { name: 'Pause' }).click();
+    await page.locator('.bulk .job .job-state', { hasText: /^paused: / }).waitFor();
+    // Left and come back to: the paused job is followed again, and resumed from there.
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await page.goBack();
-    await page.locator('.jobs .job').waitFor();
+    await page.locator('.jobs .job .job-state', { hasText: /^paused: / }).waitFor();
+    await page.locator('.jobs .job').getByRole('button', { name: 'Resume' }).click();
     await page
       .locator('.jobs .job .job-state', {
         hasText: /^completed: 5 of 5 events · deliveries: delivered 5$/,
