@@ -37,6 +37,8 @@ export function eventStreamRoutes(app: FastifyInstance, deps: AdminDeps): void {
         });
       after = checked.data;
     }
+    // Stopping: a client reconnecting now is sent elsewhere (another instance, or later).
+    if (deps.streams.refusing) throw new HookgateError('UNAVAILABLE');
     const feed = new EventFeed({
       store: deps.store,
       source: query.source,

@@ -107,11 +107,18 @@ class OpenStream {
 /** The open live event streams: woken by local commits, ended when the gateway stops. */
 export class EventStreams {
   private readonly open = new Set<OpenStream>();
+  /** Set by endAll: the gateway is stopping, and a stream asked for now would keep it waiting. */
+  private stopping = false;
 
   constructor(
     private readonly timing: StreamTiming,
     private readonly logger: Logger,
   ) {}
+
+  /** Whether new streams are refused (the gateway is stopping). */
+  get refusing(): boolean {
+    return this.stopping;
+  }
 
   /** How many streams are open (a closed connection's stream is gone at once). */
   get size(): number {
@@ -120,6 +127,10 @@ export class EventStreams {
 
   /** Sends `feed` on `res` (headers already written) until the client goes or the gateway stops. */
   serve(feed: EventFeed, res: ServerResponse): void {
+    if (this.stopping) {
+      res.end();
+      return;
+    }
     const stream: OpenStream = new OpenStream(feed, res, this.timing, this.logger, () =>
       this.open.delete(stream),
     );
@@ -130,8 +141,12 @@ export class EventStreams {
     for (const stream of this.open) stream.wake();
   }
 
-  /** Ends every stream (a graceful stop must not wait for clients that never hang up). */
+  /**
+   * Ends every stream and refuses new ones (a graceful stop must not wait for clients that never
+   * hang up, nor for one that reconnects while the gateway drains).
+   */
   endAll(): void {
+    this.stopping = true;
     for (const stream of [...this.open]) stream.end();
   }
 }
