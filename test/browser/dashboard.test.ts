@@ -389,7 +389,7 @@ describe('the dashboard in a real browser, against a real gateway process', { sk
     const first = await send(`{"id":"restart1_${run}","type":"restart.before"}`);
     await tail.locator(`tr[data-event="${first}"]`).waitFor();
     gateway.child.kill('SIGTERM');
-    assert.equal(await gateway.exited, 0);
+    assert.equal(await gateway.exited, 0, gateway.output());
     await tail.locator('#tail-state', { hasText: 'reconnecting' }).waitFor();
     gateway = await restart();
     // Sent as soon as it is up: the tail reconnects before or after them, with its last id.
