@@ -78,6 +78,8 @@ function showSignIn(message?: string): void {
           .get('/admin/breakers')
           .then(() => render())
           .catch((err: unknown) => {
+            // A token not proven is not kept, whatever went wrong.
+            signOut();
             if (err instanceof ApiError && err.status === 401)
               showSignIn('That token was refused.');
             else showSignIn(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));

@@ -31,7 +31,7 @@ const securityHeaders: Readonly<Record<string, string>> = {
 
 /** The pages the browser's router knows: each is answered with the same index.html. */
 const pagePath =
-  /^\/dashboard(?:\/(?:events(?:\/[^/]+)?|dead-letters|destinations|sources|tail|jobs))?\/?$/;
+  /^\/dashboard(?:\/(?:events(?:\/[^/]+)?|dead-letters|destinations|sources|tail))?\/?$/;
 
 function send(request: FastifyRequest, reply: FastifyReply, asset: Asset, cache: string) {
   reply

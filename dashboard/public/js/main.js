@@ -66,6 +66,8 @@ function showSignIn(message) {
                 .get('/admin/breakers')
                 .then(() => render())
                 .catch((err) => {
+                // A token not proven is not kept, whatever went wrong.
+                signOut();
                 if (err instanceof ApiError && err.status === 401)
                     showSignIn('That token was refused.');
                 else
