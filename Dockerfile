@@ -13,6 +13,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json hookgate.example.yaml ./
 COPY bin ./bin
 COPY src ./src
+COPY dashboard/public ./dashboard/public
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data

@@ -56,6 +56,8 @@ export function startBanner(loaded: LoadedConfig, host: string, port: number): s
   ];
   if (config.admin.token !== undefined && config.admin.enabled !== false) {
     lines.push(`Admin API: ${url}/admin (Authorization: Bearer <ADMIN_TOKEN>; docs/operations.md)`);
+    if (config.admin.dashboard)
+      lines.push(`Dashboard: ${url}/dashboard (sign in with the admin token; docs/dashboard.md)`);
   }
   if (config.tenants.length > 0) {
     const tenants = config.tenants.map((t) => t.name).join(', ');

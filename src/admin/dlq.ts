@@ -31,6 +31,31 @@ function pageAndFilter(query: unknown): {
   };
 }
 
+/** Dead letters a bulk action's plan counts at most (read a page at a time). */
+const planCap = 10_000;
+
+/**
+ * What a bulk review / requeue / discard by this filter would touch, before doing it: how many
+ * (exactly up to `planCap`), by destination and by review state.
+ */
+async function bulkPlan(store: Store, filter: DeadLetterFilter) {
+  const byDestination: Record<string, number> = {};
+  const byReview: Record<string, number> = {};
+  let count = 0;
+  let before: string | undefined;
+  while (count < planCap) {
+    const page = await store.deadLetterList({ filter, limit: 500, before });
+    for (const d of page) {
+      byDestination[d.destination] = (byDestination[d.destination] ?? 0) + 1;
+      byReview[d.review] = (byReview[d.review] ?? 0) + 1;
+    }
+    count += page.length;
+    if (page.length < 500) return { count, exact: true, byDestination, byReview };
+    before = page.at(-1)?.id;
+  }
+  return { count, exact: false, byDestination, byReview };
+}
+
 /** NDJSON lines: each dead letter with its event (body as text or base64) and every attempt. */
 async function* exportLines(store: Store, filter: DeadLetterFilter, limit: number) {
   let before: string | undefined;
@@ -52,7 +77,8 @@ async function* exportLines(store: Store, filter: DeadLetterFilter, limit: numbe
 
 /**
  * The dead-letter queue (seed 004): list and filter, review / requeue / discard one or by
- * filter, export as NDJSON, failure patterns and statistics, clear the discarded.
+ * filter (with the plan of a bulk action first), export as NDJSON, failure patterns and
+ * statistics, clear the discarded.
  */
 export function deadLetterRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const { store, clock, dispatcher, config } = deps;
@@ -96,6 +122,10 @@ export function deadLetterRoutes(app: FastifyInstance, deps: AdminDeps): void {
   app.get('/admin/dlq/patterns', tenantScoped, async (request, reply) =>
     ok(reply, await report(scopeOf(request))),
   );
+  app.get('/admin/dlq/plan', tenantScoped, async (request, reply) => {
+    const filter = parse(deadLetterFilterSchema, request.query, 'INVALID_FILTER');
+    return ok(reply, await bulkPlan(store, scopeOf(request).filter(filter)));
+  });
   app.get('/admin/dlq/export', tenantScoped, async (request, reply) => {
     const { limit, ...filter } = parse(exportSchema, request.query, 'INVALID_FILTER');
     const scoped = scopeOf(request).filter(filter);

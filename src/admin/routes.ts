@@ -5,6 +5,7 @@ import { deliveryRoutes } from './deliveries.ts';
 import { destinationRoutes } from './destinations.ts';
 import { deadLetterRoutes } from './dlq.ts';
 import { eventRoutes } from './events.ts';
+import { eventStreamRoutes } from './event-stream.ts';
 import { jobRoutes } from './jobs.ts';
 import { replayRoutes } from './replays.ts';
 import type { AdminDeps } from './http.ts';
@@ -12,6 +13,7 @@ import { idempotencyRoutes } from './idempotency.ts';
 import { monitoringRoutes } from './monitoring.ts';
 import { sourceHealthRoutes } from './source-health.ts';
 import { orderingRoutes } from './ordering.ts';
+import { queueRoutes } from './queue.ts';
 import { scopeRoute } from './scope-route.ts';
 
 export type { AdminDeps } from './http.ts';
@@ -31,6 +33,7 @@ export function adminRoutes(deps: AdminDeps) {
           throw new HookgateError('NOT_FOUND', { message: 'No resource with this id or name.' });
     });
     scopeRoute(app);
+    eventStreamRoutes(app, deps);
     eventRoutes(app, deps);
     deliveryRoutes(app, deps);
     destinationRoutes(app, deps);
@@ -41,5 +44,6 @@ export function adminRoutes(deps: AdminDeps) {
     deadLetterRoutes(app, deps);
     replayRoutes(app, deps);
     jobRoutes(app, deps);
+    queueRoutes(app, deps);
   };
 }

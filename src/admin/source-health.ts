@@ -19,7 +19,8 @@ function summarize(counts: Record<string, number>) {
 /**
  * Seed 001's `GET /api/webhooks/health/:source`: how one source is set up and what it received
  * lately (this instance): accepted and rejected counts over the monitoring window and the last
- * hour, by result (accepted, duplicate, handshake, or the error code).
+ * hour, by result (accepted, duplicate, handshake, or the error code). `GET /admin/sources`:
+ * every source's, at once.
  */
 export function sourceHealthRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const { config, observe } = deps;
@@ -50,5 +51,20 @@ export function sourceHealthRoutes(app: FastifyInstance, deps: AdminDeps): void 
         lastHour,
       });
     },
+  );
+
+  // Every source at once, for the dashboard: what it is and what it received lately.
+  app.get('/admin/sources', async (_request, reply) =>
+    ok(reply, {
+      windowMs: config.monitoring.window,
+      sources: config.sources.map((s) => ({
+        name: s.name,
+        provider: s.provider,
+        endpoint: `/webhooks/${s.name}`,
+        recent: summarize(observe.activity.recent(s.name, config.monitoring.window)),
+        lastHour: summarize(observe.activity.recent(s.name, 3_600_000)),
+        sinceStart: summarize(observe.activity.total(s.name)),
+      })),
+    }),
   );
 }

@@ -10,6 +10,7 @@ import { Metrics, type ScrapeViews } from './metrics.ts';
 import { Performance } from './performance.ts';
 import { QueueView } from './queue-view.ts';
 import { SourceActivity } from './source-activity.ts';
+import { Timeline } from './timeline.ts';
 import { createTracing, type Tracing } from './tracing.ts';
 
 /** A failing subscriber is logged at most this often per event name. */
@@ -46,6 +47,8 @@ export class Observability {
   readonly performance: Performance;
   readonly activity: SourceActivity;
   readonly queue: QueueView;
+  /** The dashboard's charts: the last hour in ten-second buckets. */
+  readonly timeline: Timeline;
   private metricsRegistry: Metrics | undefined;
 
   constructor(
@@ -68,6 +71,7 @@ export class Observability {
       slowMs: config.monitoring.slowThreshold,
     });
     this.activity = new SourceActivity(this.telemetry);
+    this.timeline = new Timeline(this.telemetry);
     this.queue = new QueueView(
       deps.store,
       config.destinations.map((d) => d.name),

@@ -1,0 +1,2 @@
+/** The admin API's answers, as far as the dashboard reads them (docs/operations.md). */
+export {};

@@ -1,0 +1,67 @@
+import { signOut, token } from './session.ts';
+
+/** An answer of the admin API that is not a success: its stable code and message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type Query = Readonly<Record<string, string | number | undefined>>;
+
+export function withQuery(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== '') params.set(k, String(v));
+  const text = params.toString();
+  return text === '' ? path : `${path}?${text}`;
+}
+
+/** The headers of every admin call: the token from this tab's session. */
+export function authHeaders(): Record<string, string> {
+  const value = token();
+  if (value === null) throw new ApiError(401, 'UNAUTHORIZED', 'Not signed in.');
+  return { authorization: `Bearer ${value}` };
+}
+
+/** A 401 means the token is wrong or gone: back to the sign-in form. */
+export function checkAuthorized(status: number): void {
+  if (status === 401) {
+    signOut();
+    throw new ApiError(401, 'UNAUTHORIZED', 'The admin token was refused.');
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal) {
+  const headers: Record<string, string> = authHeaders();
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const init: RequestInit = { method, headers, cache: 'no-store', credentials: 'omit' };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  if (signal) init.signal = signal;
+  const res = await fetch(path, init);
+  checkAuthorized(res.status);
+  const json = (await res.json().catch(() => null)) as {
+    success?: boolean;
+    data?: T;
+    error?: { code?: string; message?: string };
+  } | null;
+  if (!res.ok || json === null || json.success !== true)
+    throw new ApiError(
+      res.status,
+      json?.error?.code ?? 'HTTP_ERROR',
+      json?.error?.message ?? `The gateway answered ${res.status}.`,
+    );
+  return json.data as T;
+}
+
+/** The admin API, and nothing else: every call carries the Bearer token. */
+export const api = {
+  get: <T>(path: string, query?: Query, signal?: AbortSignal) =>
+    call<T>('GET', withQuery(path, query), undefined, signal),
+  post: <T>(path: string, body: unknown = {}, signal?: AbortSignal) =>
+    call<T>('POST', path, body, signal),
+};

@@ -1,0 +1,57 @@
+/** The pages and their paths under /dashboard (the gateway answers each with index.html). */
+export type Route =
+  | { readonly page: 'overview' }
+  | { readonly page: 'events' }
+  | { readonly page: 'event'; readonly id: string }
+  | { readonly page: 'dead-letters' }
+  | { readonly page: 'destinations' }
+  | { readonly page: 'sources' }
+  | { readonly page: 'tail' };
+
+export const base = '/dashboard';
+
+export function routeOf(path: string): Route {
+  const rest = path.startsWith(base) ? path.slice(base.length).replace(/^\/|\/$/g, '') : '';
+  const [first, second] = rest.split('/');
+  switch (first) {
+    case 'events':
+      return second ? { page: 'event', id: decodeURIComponent(second) } : { page: 'events' };
+    case 'dead-letters':
+    case 'destinations':
+    case 'sources':
+    case 'tail':
+      return { page: first };
+    default:
+      return { page: 'overview' };
+  }
+}
+
+export function eventHref(id: string): string {
+  return `${base}/events/${encodeURIComponent(id)}`;
+}
+
+const listeners = new Set<() => void>();
+
+export function onNavigate(listener: () => void): void {
+  listeners.add(listener);
+  window.addEventListener('popstate', listener);
+}
+
+/** Goes to a path in this app without reloading (filters go in the query). */
+export function navigate(href: string, replace = false): void {
+  if (replace) history.replaceState(null, '', href);
+  else history.pushState(null, '', href);
+  for (const l of listeners) l();
+}
+
+/** Links inside the app navigate without a reload. */
+export function interceptLinks(root: HTMLElement): void {
+  root.addEventListener('click', (e) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+    const link = (e.target as Element | null)?.closest('a');
+    const href = link?.getAttribute('href');
+    if (!link || !href || !href.startsWith(`${base}`) || link.target) return;
+    e.preventDefault();
+    navigate(href);
+  });
+}
