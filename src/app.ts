@@ -1,6 +1,8 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { adminRoutes } from './admin/routes.ts';
+import { EventStreams } from './admin/event-streams.ts';
+import { streamSettleMs } from './admin/event-feed.ts';
 import type { Config } from './config/schema.ts';
 import type { Clock } from './domain/clock.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
@@ -50,6 +52,8 @@ export interface HookgateApp {
   readonly searchIndexer: SearchIndexer;
   readonly retention: Retention;
   readonly replayJobs: ReplayJobs;
+  /** The open live event streams (GET /admin/events/stream). */
+  readonly eventStreams: EventStreams;
   /** From now on, webhooks get 503 and readiness fails; requests already in flight continue. */
   stopAccepting(): void;
   /**
@@ -111,6 +115,13 @@ export function buildApp(deps: AppDeps): HookgateApp {
   const replayer = new Replayer({ config, store, clock, wake });
   const replayJobs = new ReplayJobs({ config, store, clock, logger, replayer, wake });
 
+  const eventStreams = new EventStreams(
+    { pollMs: config.admin.stream.poll, pingMs: config.admin.stream.ping },
+    logger,
+  );
+
+  const wakeStreams = streamSettleMs(config.admin.stream.settle, store.engine) === 0;
+
   const commits = new GroupCommit<NewEvent, InsertOutcome>({
     commit: async (events) => {
       const started = performance.now();
@@ -135,6 +146,8 @@ export function buildApp(deps: AppDeps): HookgateApp {
       if (!error) {
         dispatcher.wake();
         searchIndexer.noteStored(size);
+        // Events a stream may send at once (no settle time): read them now, not at the next poll.
+        if (wakeStreams) eventStreams.wake();
       }
     },
   });
@@ -210,6 +223,7 @@ export function buildApp(deps: AppDeps): HookgateApp {
         config,
         replayer,
         replayJobs,
+        streams: eventStreams,
       }),
     );
   }
@@ -237,11 +251,14 @@ export function buildApp(deps: AppDeps): HookgateApp {
     searchIndexer,
     retention,
     replayJobs,
+    eventStreams,
     stopAccepting() {
       draining = true;
     },
     async drain(dispatchTimeoutMs = config.server.shutdownTimeout) {
       draining = true;
+      // Live streams never end by themselves: the clients reconnect (to another instance).
+      eventStreams.endAll();
       // Still listening meanwhile: what arrives now is answered 503 and its connection closed.
       await inFlight.drain();
       await http.close();

@@ -7,6 +7,7 @@ import type { Dispatcher } from '../delivery/dispatcher.ts';
 import type { Destinations } from '../destinations/registry.ts';
 import type { Observability } from '../observe/observability.ts';
 import type { ReplayJobs } from '../maintenance/replay-jobs.ts';
+import type { EventStreams } from './event-streams.ts';
 import type { Replayer } from '../replay/replayer.ts';
 import { deliveryStates, type Store } from '../store/store.ts';
 
@@ -23,6 +24,8 @@ export interface AdminDeps {
   readonly config: Config;
   readonly replayer: Replayer;
   readonly replayJobs: ReplayJobs;
+  /** The open live event streams. */
+  readonly streams: EventStreams;
 }
 
 /** A time in a query or body: ms since the epoch, or ISO 8601. */

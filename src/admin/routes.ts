@@ -4,6 +4,7 @@ import { deliveryRoutes } from './deliveries.ts';
 import { destinationRoutes } from './destinations.ts';
 import { deadLetterRoutes } from './dlq.ts';
 import { eventRoutes } from './events.ts';
+import { eventStreamRoutes } from './event-stream.ts';
 import { jobRoutes } from './jobs.ts';
 import { replayRoutes } from './replays.ts';
 import type { AdminDeps } from './http.ts';
@@ -21,6 +22,7 @@ export type { AdminDeps } from './http.ts';
 export function adminRoutes(deps: AdminDeps) {
   return function register(app: FastifyInstance): void {
     app.addHook('onRequest', bearerAuth(deps.token));
+    eventStreamRoutes(app, deps);
     eventRoutes(app, deps);
     deliveryRoutes(app, deps);
     destinationRoutes(app, deps);

@@ -147,6 +147,22 @@ export const configSchema = z
         /** Default: on when a token is set. */
         enabled: z.boolean().optional(),
         token: secret.optional(),
+        /** The live event stream (GET /admin/events/stream; docs/cli.md). */
+        stream: z
+          .strictObject({
+            /** A `: ping` comment this often, so proxies keep the stream and dead peers show. */
+            ping: duration.prefault('15s'),
+            /** How often each stream reads the store for new events. */
+            poll: duration.prefault('500ms'),
+            /**
+             * An event is sent once its id is this old, in id order (default: 0 on SQLite, whose
+             * one writer commits in id order; 1s on PostgreSQL, where instances commit late).
+             */
+            settle: duration.optional(),
+            /** Events committed later than `settle` are still sent (out of order) within this. */
+            overlap: duration.prefault('10s'),
+          })
+          .prefault({}),
       })
       .prefault({}),
     delivery: z

@@ -77,6 +77,10 @@ export function toEvent(r: EventRow): StoredEvent {
   };
 }
 
+/** The event columns a listing reads (all but the body). */
+export const summaryColumns = `id, source, provider, provider_event_id, event_type, request_id,
+  client_ip, method, url, headers, received_at, duplicate_count, last_duplicate_at, trace_context`;
+
 /** An event row read without its body (`body_bytes`: its size), for listings. */
 export function toSummary(r: Omit<EventRow, 'body'> & { body_bytes: number }): EventSummary {
   const event = toEvent({ ...r, body: Buffer.alloc(0) });

@@ -14,7 +14,7 @@ import type {
 } from './dead-letters.ts';
 import type { Job, JobAction, JobAdvance, NewJob } from './jobs.ts';
 import type { PruneCount } from './retention.ts';
-import type { EventFilter, EventPage, SearchCount } from './search.ts';
+import type { EventFilter, EventPage, EventSummary, SearchCount } from './search.ts';
 
 export type * from './dead-letters.ts';
 export type * from './jobs.ts';
@@ -224,6 +224,15 @@ export interface RecordOrdering {
   readonly onDead: OnDead;
 }
 
+export interface EventStreamParams {
+  /** Exclusive lower bound (an event id, or a prefix such as `evt_<12 hex digits of ms>`). */
+  readonly after: string;
+  /** Exclusive upper bound, the same way. */
+  readonly before: string;
+  readonly source?: string | undefined;
+  readonly limit: number;
+}
+
 export interface PauseParams {
   readonly destination: string;
   readonly paused: boolean;
@@ -287,6 +296,12 @@ export interface Store {
   /** Newest first (received_at, then arrival); `before` is an event id for paging. */
   eventList(params: { source?: string; limit: number; before?: string }): Promise<StoredEvent[]>;
   eventCount(params: { source?: string }): Promise<number>;
+  /**
+   * Events whose id sorts strictly between `after` and `before`, in id order (ascending), of one
+   * source when given, `limit` at most; bodies are not returned. The live event stream
+   * (admin/event-feed.ts) reads the store through this: ids are time-ordered (domain/ids.ts).
+   */
+  eventStreamList(params: EventStreamParams): Promise<EventSummary[]>;
   /**
    * Events matching every filter given, newest first (received_at, then arrival), `limit` at
    * most; `before` is a page's `next`. Bodies are not returned (`bodyBytes` says their size).

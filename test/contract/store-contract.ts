@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newId } from '../../src/domain/ids.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { NewEvent, Store } from '../../src/store/store.ts';
 import { makeEvent, t0 } from './make-event.ts';
 import { monitoringContract } from './monitoring-contract.ts';
 import { operationsContract } from './operations-contract.ts';
@@ -35,6 +35,52 @@ export function storeContract(
       await store.migrate();
       await store.migrate();
       await store.ping();
+    });
+
+    it('lists events between two ids in id order, of one source, without bodies', async () => {
+      const source = `stream-${randomBytes(4).toString('hex')}`;
+      const made = Array.from({ length: 5 }, (_, i) =>
+        makeEvent({ source, dedupeKey: null, body: Buffer.from(`body ${i}`) }),
+      );
+      // Committed out of id order, as instances may: the listing is in id order all the same.
+      await store.eventInsertBatch({ events: [made[3], made[1]].map((e) => e as NewEvent) });
+      await store.eventInsertBatch({ events: [made[0], made[4], made[2]] as NewEvent[] });
+      await store.eventInsertBatch({
+        events: [makeEvent({ source: `${source}-other`, dedupeKey: null })],
+      });
+      const ids = made.map((e) => e.id);
+      const all = await store.eventStreamList({
+        after: 'evt_',
+        before: 'evt_g',
+        source,
+        limit: 10,
+      });
+      assert.deepEqual(
+        all.map((e) => e.id),
+        ids,
+      );
+      assert.equal(all[0]?.bodyBytes, 6);
+      assert.ok(!('body' in (all[0] ?? {})));
+      const middle = await store.eventStreamList({
+        after: ids[0] as string,
+        before: ids[4] as string,
+        source,
+        limit: 2,
+      });
+      assert.deepEqual(
+        middle.map((e) => e.id),
+        ids.slice(1, 3),
+      );
+      // A bound may be a prefix (`evt_` and a millisecond's 12 hex digits).
+      const prefix = (ids[2] as string).slice(0, 16);
+      const fromPrefix = await store.eventStreamList({
+        after: prefix,
+        before: 'evt_g',
+        source,
+        limit: 10,
+      });
+      assert.ok(fromPrefix.every((e) => e.id > prefix));
+      assert.ok(fromPrefix.some((e) => e.id === ids[2]));
     });
 
     it('keeps the body bytes and headers exactly', async () => {

@@ -36,7 +36,9 @@ import { pruneAttempts, pruneEvents, sweepDedupeKeys } from './pruner.ts';
 import {
   toAttempt,
   toDelivery,
+  summaryColumns,
   toEvent,
+  toSummary,
   type AttemptRow,
   type DeliveryRow,
   type EventRow,
@@ -49,6 +51,8 @@ import {
   type DeadLetterStats,
   type EventFilter,
   type EventPage,
+  type EventStreamParams,
+  type EventSummary,
   type Job,
   type JobAction,
   type JobAdvance,
@@ -252,6 +256,18 @@ export class PostgresStore implements Store {
       params.id,
     ]);
     return rows[0] && toEvent(rows[0]);
+  }
+
+  async eventStreamList(params: EventStreamParams): Promise<EventSummary[]> {
+    const args: unknown[] = [params.after, params.before];
+    let where = 'id > $1 AND id < $2';
+    if (params.source !== undefined) where += ` AND source = $${args.push(params.source)}`;
+    const { rows } = await this.pool.query<Omit<EventRow, 'body'> & { body_bytes: number }>(
+      `SELECT ${summaryColumns}, octet_length(body) AS body_bytes FROM events WHERE ${where}
+       ORDER BY id LIMIT $${args.push(params.limit)}`,
+      args,
+    );
+    return rows.map(toSummary);
   }
 
   async eventList(params: {

@@ -9,6 +9,8 @@ import {
   type DeadLetterStats,
   type EventFilter,
   type EventPage,
+  type EventStreamParams,
+  type EventSummary,
   type Job,
   type JobAction,
   type JobAdvance,
@@ -37,7 +39,15 @@ import {
   type StoredEvent,
 } from '../store.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
-import { settle, toDelivery, toEvent, type DeliveryRow, type EventRow } from '../rows.ts';
+import {
+  settle,
+  summaryColumns,
+  toDelivery,
+  toEvent,
+  toSummary,
+  type DeliveryRow,
+  type EventRow,
+} from '../rows.ts';
 import { openSqlite } from './connection.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { EventWriter } from './event-writer.ts';
@@ -194,6 +204,24 @@ export class SqliteStore implements Store {
         .prepare<(string | number)[], EventRow>(sql)
         .all(...args, params.limit)
         .map(toEvent),
+    );
+  }
+
+  eventStreamList(params: EventStreamParams): Promise<EventSummary[]> {
+    const args: (string | number)[] = [params.after, params.before];
+    let where = 'id > ? AND id < ?';
+    if (params.source !== undefined) {
+      where += ' AND source = ?';
+      args.push(params.source);
+    }
+    return settle(() =>
+      this.db
+        .prepare<(string | number)[], Omit<EventRow, 'body'> & { body_bytes: number }>(
+          `SELECT ${summaryColumns}, length(body) AS body_bytes FROM events WHERE ${where}
+           ORDER BY id LIMIT ?`,
+        )
+        .all(...args, params.limit)
+        .map(toSummary),
     );
   }
 
