@@ -71,7 +71,10 @@ export function eventRoutes(app: FastifyInstance, deps: AdminDeps): void {
    * with no delivery at all is replayed to its routes as configured now.
    */
   const retryEvent = async (id: string) => {
-    const deliveries = await store.deliveryListByEvent({ eventId: id });
+    // A listener's reported forward (origin `listen`) is not the gateway's to retry.
+    const deliveries = (await store.deliveryListByEvent({ eventId: id })).filter(
+      (d) => d.origin !== 'listen',
+    );
     if ((await store.eventGet({ id })) === undefined) throw notFound('event with this id');
     let requeued = 0;
     for (const d of deliveries.filter((x) => x.state !== 'delivered')) {

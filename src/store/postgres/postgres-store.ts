@@ -21,6 +21,7 @@ import {
   purgeDeadLetters,
 } from './dead-letter-queue.ts';
 import { EventSearch, indexQueued } from './event-search.ts';
+import { recordForward } from './forward-record.ts';
 import {
   advanceJob,
   claimJob,
@@ -52,6 +53,7 @@ import {
   type EventFilter,
   type EventPage,
   type EventStreamParams,
+  type ForwardRecord,
   type EventSummary,
   type Job,
   type JobAction,
@@ -347,6 +349,16 @@ export class PostgresStore implements Store {
       'SELECT count(*)::int AS n FROM search_queue',
     );
     return rows[0]?.n ?? 0;
+  }
+
+  async deliveryRecordForward(params: ForwardRecord): Promise<Delivery | undefined> {
+    try {
+      return await this.tx((client) => recordForward(client, params));
+    } catch (err) {
+      // The same report twice at once: the other one recorded it.
+      if ((err as { code?: string }).code !== '23505') throw err;
+      return this.tx((client) => recordForward(client, params));
+    }
   }
 
   async deliveryReplay(params: {
