@@ -145,17 +145,25 @@ export async function listenCommand(argv: readonly string[]): Promise<void> {
   status(`forwarding events of source ${source} to ${target.href} as listen:${name}`);
 
   const handle = async (summary: StreamedEvent) => {
-    let event: EventDetail;
-    try {
-      event = await client.get<EventDetail>(`/admin/events/${encodeURIComponent(summary.id)}`);
-    } catch (e) {
-      if (e instanceof CliError && e.exitCode === exitCodes.auth) throw e;
-      // Gone (retention) or unreadable: said, and not forwarded.
-      status(`event ${summary.id}: not forwarded: ${e instanceof Error ? e.message : String(e)}`);
-      return;
-    }
+    const path = `/admin/events/${encodeURIComponent(summary.id)}`;
+    const event = await persist(
+      `reading event ${summary.id}`,
+      () => client.get<EventDetail>(path),
+      status,
+      stop.signal,
+    );
+    // Gone (retention) meanwhile: said, and not forwarded.
+    if (event === undefined) return;
     const answer = await forward(target.href, event, timeoutMs);
-    const reported = await report(client, summary.id, name, answer, status);
+    // The same attempt id each time: a report sent again is recorded once.
+    const body = { listener: name, attemptId: newId('att'), ...answer };
+    const reported =
+      (await persist(
+        `reporting the answer to ${summary.id}`,
+        () => client.post(`${path}/forwards`, body),
+        status,
+        stop.signal,
+      )) !== undefined;
     const ok = answer.statusCode !== null && answer.statusCode >= 200 && answer.statusCode <= 299;
     if (json) {
       out(`${jsonText({ event: summary.id, type: summary.eventType, ...answer, reported })}\n`);
@@ -182,33 +190,38 @@ export async function listenCommand(argv: readonly string[]): Promise<void> {
 }
 
 /**
- * Reports one answer; sent again (same attempt id: recorded once) while the gateway is
- * unreachable or failing, a few times. False: it could not be reported (the forward stands).
+ * `work` again while the gateway is unreachable or failing (an outage, a restart), with a growing
+ * wait, until it succeeds or the listener stops: the stream waits meanwhile, so no event is
+ * skipped and no forward goes unreported. Undefined: the gateway refused it for good (the event
+ * is gone), or the listener was stopped first; said on stderr either way.
  */
-async function report(
-  client: AdminClient,
-  eventId: string,
-  listener: string,
-  answer: Answer,
+async function persist<T>(
+  what: string,
+  work: () => Promise<T>,
   status: (line: string) => void,
-): Promise<boolean> {
-  const body = { listener, attemptId: newId('att'), ...answer };
-  for (let attempt = 1; ; attempt++) {
+  signal: AbortSignal,
+): Promise<T | undefined> {
+  for (let failures = 0; ; failures++) {
     try {
-      await client.post(`/admin/events/${encodeURIComponent(eventId)}/forwards`, body);
-      return true;
+      return await work();
     } catch (e) {
       if (e instanceof CliError && e.exitCode === exitCodes.auth) throw e;
+      const message = e instanceof Error ? e.message : String(e);
       const retryable =
         e instanceof CliError &&
         (e.exitCode === exitCodes.unreachable || e.exitCode === exitCodes.api);
-      if (!retryable || attempt >= 5) {
-        status(
-          `event ${eventId}: the answer was not reported: ${e instanceof Error ? e.message : String(e)}`,
-        );
-        return false;
+      if (!retryable || signal.aborted) {
+        status(`${what}: gave up: ${message}`);
+        return undefined;
       }
-      await sleep(250 * 2 ** attempt);
+      const wait = Math.min(10_000, 250 * 2 ** failures);
+      status(`${what} failed (${message}); again in ${(wait / 1000).toFixed(1)} s`);
+      try {
+        await sleep(wait, undefined, { signal });
+      } catch {
+        status(`${what}: gave up: stopped`);
+        return undefined;
+      }
     }
   }
 }
