@@ -33,7 +33,7 @@ export async function tailCommand(argv: readonly string[]): Promise<void> {
       out(
         json
           ? `${jsonText(event)}\n`
-          : `${c.dim(when(event.receivedAt))}  ${event.id}  ${c.cyan(safeText(event.source))}  ${safeText(event.eventType ?? '-')}  ${event.bodyBytes} B\n`,
+          : `${c.dim(when(event.receivedAt))}  ${safeText(event.id)}  ${c.cyan(safeText(event.source))}  ${safeText(event.eventType ?? '-')}  ${event.bodyBytes} B\n`,
       );
       return Promise.resolve();
     },
