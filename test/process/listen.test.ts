@@ -7,7 +7,7 @@ import { runCli, startCli, type RunningCli } from '../helpers/cli.ts';
 import { engineSkipReason, tempDir, testEngines } from '../helpers/gateway.ts';
 import { postgresUrl, testSchema } from '../helpers/postgres.ts';
 import {
-  signedJsonHeaders,
+  postSignedWebhook,
   spawnGateway,
   writeConfig,
   type GatewayProcess,
@@ -67,16 +67,9 @@ for (const engine of testEngines) {
         });
       };
       const post = async (source: string, payload: object) => {
-        const body = JSON.stringify(payload);
-        const res = await fetch(`${gateway.url}/webhooks/${source}`, {
-          method: 'POST',
-          headers: signedJsonHeaders(secret, body),
-          body,
-        });
-        assert.equal(res.status, 200);
-        const id = ((await res.json()) as { data: { eventId: string } }).data.eventId;
-        if (source === 'shop') posted.push({ id, body });
-        return id;
+        const { eventId, body } = await postSignedWebhook(gateway.url, source, secret, payload);
+        if (source === 'shop') posted.push({ id: eventId, body });
+        return eventId;
       };
       const forwarded = () =>
         local.at('/hook').map((r) => String(r.headers['x-hookgate-event-id']));

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { runCli, startCli, type CliResult } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/gateway.ts';
 import {
-  signedJsonHeaders,
+  postSignedWebhook,
   spawnGateway,
   writeConfig,
   type GatewayProcess,
@@ -44,16 +44,8 @@ describe('hookgate operator commands against a running gateway', () => {
     assert.equal(res.status, 0, res.stderr);
     return JSON.parse(res.stdout) as T;
   };
-  const post = async (source: string, payload: object): Promise<string> => {
-    const body = JSON.stringify(payload);
-    const res = await fetch(`${gateway.url}/webhooks/${source}`, {
-      method: 'POST',
-      headers: signedJsonHeaders(secret, body),
-      body,
-    });
-    assert.equal(res.status, 200);
-    return ((await res.json()) as { data: { eventId: string } }).data.eventId;
-  };
+  const post = async (source: string, payload: object): Promise<string> =>
+    (await postSignedWebhook(gateway.url, source, secret, payload)).eventId;
   const show = (id: string) => json<EventJson>('events', 'show', id);
   /** One line on stderr, the exit code, and no stack trace. */
   const oneLine = (res: CliResult, status: number, pattern: RegExp) => {
