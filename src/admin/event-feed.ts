@@ -78,6 +78,9 @@ export class EventFeed {
     this.seen.add(this.position);
   }
 
+  /** The last read stopped at `maxPerRead`: more settled events wait. */
+  behind = false;
+
   /** The largest position sent in order so far. */
   get cursor(): string {
     return this.position;
@@ -96,7 +99,12 @@ export class EventFeed {
     }
     this.primed = true;
     const settled = idBound(this.now() - this.o.settleMs + 1);
-    for (let taken = 0; taken < this.maxPerRead;) {
+    this.behind = false;
+    for (let taken = 0; ;) {
+      if (taken >= this.maxPerRead) {
+        this.behind = true;
+        break;
+      }
       const page = await this.page(this.position, settled);
       taken += page.length;
       for (const event of page) {

@@ -53,9 +53,17 @@ class OpenStream {
 
   private async read(): Promise<void> {
     if (this.closed || this.reading) return;
+    // Backpressure: a client still reading what was sent gets nothing more until it has; one
+    // that never does is cut by ping().
+    if (this.res.writableNeedDrain) {
+      this.schedule(this.timing.pollMs);
+      return;
+    }
     this.reading = true;
+    let more = false;
     try {
       const items = await this.feed.read();
+      more = this.feed.behind;
       if (this.failing) this.logger.info('event stream: the store answers again');
       this.failing = false;
       for (const item of items) {
@@ -70,7 +78,8 @@ class OpenStream {
     } finally {
       this.reading = false;
     }
-    if (!this.closed) this.schedule(this.timing.pollMs);
+    // A resume from far back reads on at once until it has caught up.
+    if (!this.closed) this.schedule(more ? 0 : this.timing.pollMs);
   }
 
   private write(text: string): void {

@@ -96,7 +96,10 @@ export function eventRoutes(app: FastifyInstance, deps: AdminDeps): void {
    */
   const retryEvent = async (scope: Scope, id: string) => {
     await eventIn(scope, id);
-    const deliveries = await store.deliveryListByEvent({ eventId: id });
+    // A listener's reported forward (origin `listen`) is not the gateway's to retry.
+    const deliveries = (await store.deliveryListByEvent({ eventId: id })).filter(
+      (d) => d.origin !== 'listen',
+    );
     let requeued = 0;
     for (const d of deliveries.filter((x) => x.state !== 'delivered')) {
       requeued += await store.deliveryRequeue({ id: d.id, now: clock.now() });

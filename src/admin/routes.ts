@@ -6,6 +6,7 @@ import { destinationRoutes } from './destinations.ts';
 import { deadLetterRoutes } from './dlq.ts';
 import { eventRoutes } from './events.ts';
 import { eventStreamRoutes } from './event-stream.ts';
+import { forwardRoutes } from './forwards.ts';
 import { jobRoutes } from './jobs.ts';
 import { replayRoutes } from './replays.ts';
 import type { AdminDeps } from './http.ts';
@@ -35,6 +36,7 @@ export function adminRoutes(deps: AdminDeps) {
     scopeRoute(app);
     eventStreamRoutes(app, deps);
     eventRoutes(app, deps);
+    forwardRoutes(app, deps);
     deliveryRoutes(app, deps);
     destinationRoutes(app, deps);
     monitoringRoutes(app, deps);

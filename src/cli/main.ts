@@ -6,6 +6,15 @@ import { displayStoreUrl, StoreUrlError } from '../store/open.ts';
 import { errorCode, errorText } from '../domain/error-text.ts';
 import { startDemoBackend } from './demo-backend.ts';
 import { SendError, sendSimulated } from './send.ts';
+import { CliError, exitCodes } from './cli-error.ts';
+import { destinationsCommand } from './destinations.ts';
+import { dlqCommand } from './dlq.ts';
+import { eventsCommand } from './events.ts';
+import { listenCommand } from './listen.ts';
+import { pauseCommand } from './pause.ts';
+import { replayCommand } from './replay.ts';
+import { tailCommand } from './tail.ts';
+import { safeText } from './terminal.ts';
 
 const usage = `usage: hookgate <command>
 
@@ -20,6 +29,18 @@ commands:
   demo-backend [--port 3001]
             a throwaway backend that prints every order the gateway delivers (the example
             configuration's destination: http://127.0.0.1:3001/api/integration/orders)
+
+operator commands (a running gateway's admin API; docs/cli.md; each has --help):
+  events [filters]            search events          events show ID   one event in full
+  replay ID | filters         replay (bulk: a job with a progress bar; --dry-run)
+  dlq list|show|review|requeue|discard|export      the dead-letter queue
+  destinations                state of each destination
+  pause NAME | resume NAME    hold or release a destination's deliveries
+  tail [--source NAME]        arriving events, live
+  listen --source NAME --forward-to URL            forward a source's events to a local URL
+  options: --url URL (default $HOOKGATE_URL or http://127.0.0.1:3002), --token TOKEN
+  (default $ADMIN_TOKEN), --json; exit codes: 0 ok, 1 refused by the gateway, 2 usage,
+  3 unreachable, 4 token, 5 not found
 
 environment: HOOKGATE_CONFIG, PORT, HOST, DATABASE_URL, LOG_LEVEL, HOOKGATE_DATA_DIR`;
 
@@ -87,7 +108,21 @@ async function demoBackend(port: string | undefined): Promise<void> {
   );
 }
 
+/** The operator commands: each parses its own arguments (one file each). */
+const operatorCommands: Record<string, (argv: readonly string[]) => Promise<void>> = {
+  events: eventsCommand,
+  replay: replayCommand,
+  dlq: dlqCommand,
+  destinations: destinationsCommand,
+  pause: (argv) => pauseCommand('pause', argv),
+  resume: (argv) => pauseCommand('resume', argv),
+  tail: tailCommand,
+  listen: listenCommand,
+};
+
 async function main(argv: readonly string[]): Promise<void> {
+  const operator = argv[0] === undefined ? undefined : operatorCommands[argv[0]];
+  if (operator) return operator(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -116,6 +151,17 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof CliError) {
+    process.stderr.write(`hookgate: ${safeText(err.message)}\n${err.help ? `${err.help}\n` : ''}`);
+    process.exit(err.exitCode);
+  }
+  if (process.argv[2] !== undefined && process.argv[2] in operatorCommands) {
+    // Not expected: still one line, never a stack.
+    process.stderr.write(
+      `hookgate ${process.argv[2]}: unexpected error: ${safeText(err instanceof Error ? err.message : String(err))}\n`,
+    );
+    process.exit(exitCodes.api);
+  }
   if (
     err instanceof ConfigError ||
     err instanceof StoreUrlError ||

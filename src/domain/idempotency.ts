@@ -4,7 +4,7 @@ export interface KeyedDelivery {
   readonly eventId: string;
   readonly destination: string;
   /** `replay`: an operator's replay of the event, a delivery of its own (see below). */
-  readonly origin: 'ingest' | 'replay';
+  readonly origin: 'ingest' | 'replay' | 'listen';
 }
 
 /**

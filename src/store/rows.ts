@@ -42,7 +42,7 @@ export interface DeliveryRow {
   key_seq: number | null;
   /** 0/1 on SQLite, a boolean on PostgreSQL. */
   key_turn: number | boolean;
-  origin: 'ingest' | 'replay';
+  origin: 'ingest' | 'replay' | 'listen';
   replay_of: string | null;
   job_id: string | null;
   review_state: Delivery['reviewState'];

@@ -142,8 +142,11 @@ export interface Delivery {
   readonly orderingKey: string | null;
   /** Whether it holds its ordering key's turn (domain/delivery-state.ts `passesKeyTurn`). */
   readonly keyTurn: boolean;
-  /** `replay`: made by an operator's replay of the event, not when it arrived. */
-  readonly origin: 'ingest' | 'replay';
+  /**
+   * `replay`: made by an operator's replay of the event, not when it arrived; `listen`: the
+   * report of a forward `hookgate listen` made (admin/forwards.ts), never attempted by the gateway.
+   */
+  readonly origin: 'ingest' | 'replay' | 'listen';
   /** The delivery this one replays (the event's earlier delivery to the same destination). */
   readonly replayOf: string | null;
   /** The bulk replay job that made it. */
@@ -243,6 +246,24 @@ export interface EventStreamParams {
   readonly before: string;
   readonly source?: string | undefined;
   readonly limit: number;
+}
+
+/**
+ * A forward made outside the gateway (`hookgate listen` to a developer's local URL), recorded as
+ * a delivery of the event that is already over, with its one attempt.
+ */
+export interface ForwardRecord {
+  readonly deliveryId: string;
+  readonly eventId: string;
+  readonly route: string;
+  readonly destination: string;
+  /** Who made it (the listener's name). */
+  readonly worker: string;
+  /** Its id comes from the reporter: a report sent again records nothing more. */
+  readonly attempt: NewAttempt;
+  /** `delivered` (the local URL took it) or `skipped` (it did not: never retried by the gateway). */
+  readonly state: 'delivered' | 'skipped';
+  readonly now: number;
 }
 
 export interface PauseParams {
@@ -360,6 +381,12 @@ export interface Store {
   /** Several attemptRecord in one transaction (group commit); results in input order. */
   attemptRecordBatch(params: { items: readonly AttemptRecordParams[] }): Promise<boolean[]>;
   attemptListByDelivery(params: { deliveryId: string }): Promise<Attempt[]>;
+  /**
+   * Records a forward made outside the gateway, in one transaction: a delivery already over and
+   * its attempt. A report whose attempt id is known already returns the delivery it made; none
+   * (undefined) when the event does not exist.
+   */
+  deliveryRecordForward(params: ForwardRecord): Promise<Delivery | undefined>;
   /** Gives back every lease `owner` holds (graceful shutdown). */
   deliveryReleaseLeases(params: { owner: string }): Promise<number>;
   /** Pausing holds the destination's waiting deliveries (state held); resuming makes them due now. */

@@ -84,6 +84,58 @@ export function storeContract(
       assert.ok(fromPrefix.some((e) => e.id === ids[2]));
     });
 
+    it('records a forward made outside the gateway once: a delivery already over, its attempt', async () => {
+      const e = makeEvent({ dedupeKey: null });
+      await store.eventInsertBatch({ events: [e] });
+      const attempt = {
+        id: newId('att'),
+        startedAt: t0,
+        durationMs: 12,
+        statusCode: 500,
+        responseBody: 'local app broke',
+        error: 'the local URL answered 500',
+        errorClass: 'temporary' as const,
+        requestBody: null,
+      };
+      const record = {
+        deliveryId: newId('dlv'),
+        eventId: e.id,
+        route: 'hookgate listen',
+        destination: 'listen:dev1',
+        worker: 'dev1',
+        attempt,
+        state: 'skipped' as const,
+        now: t0 + 5,
+      };
+      const made = await store.deliveryRecordForward(record);
+      assert.equal(made?.state, 'skipped');
+      assert.equal(made?.origin, 'listen');
+      assert.equal(made?.attempts, 1);
+      assert.equal(made?.lastError, 'the local URL answered 500');
+      // Reported again (its answer was lost): the same delivery, nothing more.
+      const again = await store.deliveryRecordForward({ ...record, deliveryId: newId('dlv') });
+      assert.equal(again?.id, made?.id);
+      const deliveries = await store.deliveryListByEvent({ eventId: e.id });
+      assert.deepEqual(
+        deliveries.map((d) => d.id),
+        [made?.id],
+      );
+      const attempts = await store.attemptListByDelivery({ deliveryId: made?.id as string });
+      assert.equal(attempts.length, 1);
+      assert.equal(attempts[0]?.statusCode, 500);
+      assert.equal(attempts[0]?.worker, 'dev1');
+      assert.equal(attempts[0]?.responseBody, 'local app broke');
+      assert.equal(
+        await store.deliveryRecordForward({
+          ...record,
+          eventId: 'evt_missing',
+          deliveryId: newId('dlv'),
+          attempt: { ...attempt, id: newId('att') },
+        }),
+        undefined,
+      );
+    });
+
     it('keeps the body bytes and headers exactly', async () => {
       const body = Buffer.concat([randomBytes(64), Buffer.from('ü\u0000\r\n')]);
       const e = makeEvent({

@@ -93,3 +93,20 @@ export async function adminCall<T = { data: Record<string, unknown> }>(
   });
   return { status: res.statusCode, json: (await res.body.json()) as T };
 }
+
+/** Posts a signed JSON webhook (generic-HMAC) to a running gateway; its body and stored event id. */
+export async function postSignedWebhook(
+  gatewayUrl: string,
+  source: string,
+  secret: string,
+  payload: object,
+): Promise<{ eventId: string; body: string }> {
+  const body = JSON.stringify(payload);
+  const res = await fetch(`${gatewayUrl}/webhooks/${source}`, {
+    method: 'POST',
+    headers: signedJsonHeaders(secret, body),
+    body,
+  });
+  if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+  return { eventId: ((await res.json()) as { data: { eventId: string } }).data.eventId, body };
+}

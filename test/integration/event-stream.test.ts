@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { EventFeed } from '../../src/admin/event-feed.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { makeEvent } from '../contract/make-event.ts';
 import { adminClient, postWebhook } from '../helpers/admin.ts';
@@ -137,6 +138,35 @@ for (const engine of testEngines) {
       await eventually(() => resumed.messages.length >= 1 && c.messages.length >= 3);
       assert.deepEqual(ids(resumed), [next.id]);
       assert.deepEqual(ids(c), [later.id, early.id, next.id]);
+    });
+
+    it('reads a long way behind in bounded steps, then says it has caught up', async () => {
+      const events = Array.from({ length: 12 }, () =>
+        makeEvent({ id: newId('evt'), source: 'backlog', dedupeKey: null }),
+      );
+      await gw.store.eventInsertBatch({ events });
+      const feed = new EventFeed({
+        store: gw.store,
+        source: 'backlog',
+        visible: () => true,
+        after: events[0]?.id,
+        settleMs: 0,
+        overlapMs: 10_000,
+        batch: 2,
+        maxPerRead: 5,
+      });
+      const steps: number[] = [];
+      const read: string[] = [];
+      do {
+        const items = await feed.read();
+        steps.push(items.length);
+        read.push(...items.map((i) => i.event.id));
+      } while (feed.behind);
+      assert.deepEqual(
+        read,
+        events.slice(1).map((e) => e.id),
+      );
+      assert.ok(steps.every((n) => n <= 6) && steps.length >= 2, String(steps));
     });
 
     it('keeps hostile values inside the JSON: no frame is broken', async () => {

@@ -22,6 +22,7 @@ import {
 } from './dead-letter-queue.ts';
 import { EventSearch, indexQueued } from './event-search.ts';
 import { TextSafeClient } from './text-safe-client.ts';
+import { recordForward } from './forward-record.ts';
 import {
   advanceJob,
   claimJob,
@@ -54,6 +55,7 @@ import {
   type EventPage,
   type SearchOrder,
   type EventStreamParams,
+  type ForwardRecord,
   type EventSummary,
   type Job,
   type JobAction,
@@ -360,6 +362,16 @@ export class PostgresStore implements Store {
       'SELECT count(*)::int AS n FROM search_queue',
     );
     return rows[0]?.n ?? 0;
+  }
+
+  async deliveryRecordForward(params: ForwardRecord): Promise<Delivery | undefined> {
+    try {
+      return await this.tx((client) => recordForward(client, params));
+    } catch (err) {
+      // The same report twice at once: the other one recorded it.
+      if ((err as { code?: string }).code !== '23505') throw err;
+      return this.tx((client) => recordForward(client, params));
+    }
   }
 
   async deliveryReplay(params: {

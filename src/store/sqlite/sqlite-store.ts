@@ -11,6 +11,7 @@ import {
   type EventPage,
   type SearchOrder,
   type EventStreamParams,
+  type ForwardRecord,
   type EventSummary,
   type Job,
   type JobAction,
@@ -54,6 +55,7 @@ import { Checkpointer } from './checkpointer.ts';
 import { EventWriter } from './event-writer.ts';
 import { StatsQueries } from './stats-queries.ts';
 import { EventSearch } from './event-search.ts';
+import { ForwardRecords } from './forward-record.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { JobTable } from './job-table.ts';
 import { Pruner } from './pruner.ts';
@@ -90,6 +92,7 @@ export class SqliteStore implements Store {
   private deadLetterQueries: DeadLetterQueue | undefined;
   private jobQueries: JobTable | undefined;
   private pruneQueries: Pruner | undefined;
+  private forwardQueries: ForwardRecords | undefined;
   /** Opened by migrate(): its file's tables are made then. */
   private searchIndex: SearchIndex | undefined;
   private readonly path: string;
@@ -299,6 +302,13 @@ export class SqliteStore implements Store {
 
   searchIndexBacklog(): Promise<number> {
     return settle(() => this.index.backlog());
+  }
+
+  deliveryRecordForward(params: ForwardRecord): Promise<Delivery | undefined> {
+    return settle(() => {
+      this.forwardQueries ??= new ForwardRecords(this.db);
+      return this.forwardQueries.record(params);
+    });
   }
 
   deliveryReplay(params: { replays: readonly NewReplay[]; now: number }): Promise<Delivery[]> {
