@@ -73,9 +73,9 @@ function showSignIn(message?: string): void {
         e.preventDefault();
         signIn(input.value);
         input.value = '';
-        // A cheap admin call proves the token before any page is shown.
+        // A cheap admin call any token may make (a tenant's too) proves it before any page.
         api
-          .get('/admin/breakers')
+          .get('/admin/scope')
           .then(() => render())
           .catch((err: unknown) => {
             // A token not proven is not kept, whatever went wrong.

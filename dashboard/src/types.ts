@@ -88,11 +88,6 @@ export interface DeadLetterPlan {
   readonly byReview: Readonly<Record<string, number>>;
 }
 
-export interface Breaker {
-  readonly destination: string;
-  readonly state: string;
-}
-
 export interface DestinationView {
   readonly name: string;
   readonly type: string;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { HookgateError } from '../domain/errors.ts';
 import { EventFeed, streamCursorPattern, streamSettleMs } from './event-feed.ts';
 import { parse, type AdminDeps } from './http.ts';
+import { scopeOf, tenantScoped } from './scope.ts';
 import { eventVisibility } from './visibility.ts';
 
 const cursor = z
@@ -24,7 +25,7 @@ export function eventStreamRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const stream = deps.config.admin.stream;
   const settleMs = streamSettleMs(stream.settle, deps.store.engine);
 
-  app.get('/admin/events/stream', async (request, reply) => {
+  app.get('/admin/events/stream', tenantScoped, async (request, reply) => {
     const query = parse(streamQuerySchema, request.query, 'INVALID_FILTER');
     const header = request.headers['last-event-id'];
     const lastEventId = Array.isArray(header) ? header[0] : header;
@@ -41,7 +42,8 @@ export function eventStreamRoutes(app: FastifyInstance, deps: AdminDeps): void {
     if (deps.streams.refusing) throw new HookgateError('UNAVAILABLE');
     const feed = new EventFeed({
       store: deps.store,
-      source: query.source,
+      // A tenant's token names its own sources (`shop` is `acme/shop`).
+      source: scopeOf(request).name(query.source),
       visible: eventVisibility(request),
       after,
       settleMs,

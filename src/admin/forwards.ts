@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { newId } from '../domain/ids.ts';
+import { qualifiedName } from '../domain/tenant.ts';
 import type { ErrorClass } from '../domain/outcome.ts';
 import { notFound, ok, parse, type AdminDeps } from './http.ts';
+import { scopeOf, tenantScoped } from './scope.ts';
 
 /** Text a reporter sends: NUL (which PostgreSQL cannot store) becomes U+FFFD. */
 const reported = (max: number) =>
@@ -38,30 +40,41 @@ function errorClassOf(status: number | null): ErrorClass {
  * GET /admin/events/:id and the deliveries listing; the gateway never sends or retries it.
  */
 export function forwardRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  app.post<{ Params: { id: string } }>('/admin/events/:id/forwards', async (request, reply) => {
-    const f = parse(forwardSchema, request.body);
-    const took = f.statusCode !== null && f.statusCode >= 200 && f.statusCode <= 299;
-    const error = took ? null : (f.error ?? `the local URL answered ${f.statusCode}`);
-    const delivery = await deps.store.deliveryRecordForward({
-      deliveryId: newId('dlv'),
-      eventId: request.params.id,
-      route: 'hookgate listen',
-      destination: `listen:${f.listener}`,
-      worker: f.listener,
-      attempt: {
-        id: f.attemptId,
-        startedAt: f.startedAt,
-        durationMs: f.durationMs,
-        statusCode: f.statusCode,
-        responseBody: f.responseBody,
-        error,
-        errorClass: took ? null : errorClassOf(f.statusCode),
-        requestBody: null,
-      },
-      state: took ? 'delivered' : 'skipped',
-      now: deps.clock.now(),
-    });
-    if (delivery === undefined) throw notFound('event with this id');
-    return ok(reply, { delivery });
-  });
+  app.post<{ Params: { id: string } }>(
+    '/admin/events/:id/forwards',
+    tenantScoped,
+    async (request, reply) => {
+      const f = parse(forwardSchema, request.body);
+      // Another tenant's event is as absent as an unknown one.
+      const event = scopeOf(request).visible(
+        await deps.store.eventGet({ id: request.params.id }),
+        (e) => e.tenant,
+        'event with this id',
+      );
+      const took = f.statusCode !== null && f.statusCode >= 200 && f.statusCode <= 299;
+      const error = took ? null : (f.error ?? `the local URL answered ${f.statusCode}`);
+      const delivery = await deps.store.deliveryRecordForward({
+        deliveryId: newId('dlv'),
+        eventId: request.params.id,
+        route: 'hookgate listen',
+        // Named under the event's tenant, so the forward is that tenant's delivery (tenantOf).
+        destination: qualifiedName(event.tenant, `listen:${f.listener}`),
+        worker: f.listener,
+        attempt: {
+          id: f.attemptId,
+          startedAt: f.startedAt,
+          durationMs: f.durationMs,
+          statusCode: f.statusCode,
+          responseBody: f.responseBody,
+          error,
+          errorClass: took ? null : errorClassOf(f.statusCode),
+          requestBody: null,
+        },
+        state: took ? 'delivered' : 'skipped',
+        now: deps.clock.now(),
+      });
+      if (delivery === undefined) throw notFound('event with this id');
+      return ok(reply, { delivery });
+    },
+  );
 }

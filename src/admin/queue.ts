@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ok, parse, type AdminDeps } from './http.ts';
+import { scopeOf, tenantScoped } from './scope.ts';
 
 const timelineSchema = z.strictObject({
   minutes: z.coerce.number().int().min(1).max(60).default(60),
@@ -14,15 +15,19 @@ const timelineSchema = z.strictObject({
 export function queueRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const { observe } = deps;
 
-  app.get('/admin/queue', async (_request, reply) => {
-    const [{ depth, oldestDueAt }, lagSeconds, paused, byState] = await Promise.all([
+  app.get('/admin/queue', tenantScoped, async (request, reply) => {
+    const scope = scopeOf(request);
+    const [{ depth, oldestDueAt }, lagSeconds, paused, counted] = await Promise.all([
       observe.queue.queue(),
       observe.queue.lagSeconds(),
       observe.queue.pausedDestinations(),
-      deps.store.deliveryCountByState(),
+      // Counted over every tenant: a tenant's token gets its destinations' waiting states below.
+      scope.tenant === null ? deps.store.deliveryCountByState() : undefined,
     ]);
     const pausedSet = new Set(paused);
-    const destinations = Object.entries(depth).map(([name, states]) => ({
+    const own = scope.pick(depth);
+    const byState = counted ?? sumStates(Object.values(own));
+    const destinations = Object.entries(own).map(([name, states]) => ({
       name,
       paused: pausedSet.has(name),
       depth: states,
@@ -32,8 +37,20 @@ export function queueRoutes(app: FastifyInstance, deps: AdminDeps): void {
     return ok(reply, { byState, destinations });
   });
 
-  app.get('/admin/timeline', async (request, reply) => {
+  app.get('/admin/timeline', tenantScoped, async (request, reply) => {
     const { minutes } = parse(timelineSchema, request.query);
-    return ok(reply, observe.timeline.view(minutes));
+    const scope = scopeOf(request);
+    return ok(
+      reply,
+      observe.timeline.view(minutes, (name) => scope.owns(name)),
+    );
   });
+}
+
+/** Deliveries by state over some destinations (a tenant's view of the queue). */
+function sumStates(depths: readonly Readonly<Record<string, number>>[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const states of depths)
+    for (const [state, n] of Object.entries(states)) sum[state] = (sum[state] ?? 0) + n;
+  return sum;
 }

@@ -54,17 +54,20 @@ export function sourceHealthRoutes(app: FastifyInstance, deps: AdminDeps): void 
   );
 
   // Every source at once, for the dashboard: what it is and what it received lately.
-  app.get('/admin/sources', async (_request, reply) =>
-    ok(reply, {
+  app.get('/admin/sources', tenantScoped, async (request, reply) => {
+    const scope = scopeOf(request);
+    return ok(reply, {
       windowMs: config.monitoring.window,
-      sources: config.sources.map((s) => ({
-        name: s.name,
-        provider: s.provider,
-        endpoint: `/webhooks/${s.name}`,
-        recent: summarize(observe.activity.recent(s.name, config.monitoring.window)),
-        lastHour: summarize(observe.activity.recent(s.name, 3_600_000)),
-        sinceStart: summarize(observe.activity.total(s.name)),
-      })),
-    }),
-  );
+      sources: config.sources
+        .filter((s) => scope.owns(s.name))
+        .map((s) => ({
+          name: s.name,
+          provider: s.provider,
+          endpoint: `/webhooks/${s.name}`,
+          recent: summarize(observe.activity.recent(s.name, config.monitoring.window)),
+          lastHour: summarize(observe.activity.recent(s.name, 3_600_000)),
+          sinceStart: summarize(observe.activity.total(s.name)),
+        })),
+    });
+  });
 }

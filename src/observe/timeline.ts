@@ -111,8 +111,11 @@ export class Timeline {
     counts.histogram[at] = (counts.histogram[at] ?? 0) + 1;
   }
 
-  /** The buckets with activity over the last `minutes` (at most 60), oldest first. */
-  view(minutes: number) {
+  /**
+   * The buckets with activity over the last `minutes` (at most 60), oldest first, of the sources
+   * and destinations `shown` (a tenant's token: its own).
+   */
+  view(minutes: number, shown: (name: string) => boolean = () => true) {
     const to = Math.floor(this.now() / timelineBucketMs);
     const from = to - Math.min(keptBuckets, Math.ceil((minutes * 60_000) / timelineBucketMs)) + 1;
     const round = (n: number) => Math.round(n * 100) / 100;
@@ -124,22 +127,26 @@ export class Timeline {
         .filter((b) => b.index >= from && b.index <= to)
         .map((b) => ({
           at: b.index * timelineBucketMs,
-          ingest: Object.fromEntries([...b.ingest].map(([name, c]) => [name, { ...c }])),
+          ingest: Object.fromEntries(
+            [...b.ingest].filter(([name]) => shown(name)).map(([name, c]) => [name, { ...c }]),
+          ),
           attempts: Object.fromEntries(
-            [...b.attempts].map(([name, c]) => {
-              const count = c.delivered + c.failed;
-              return [
-                name,
-                {
-                  delivered: c.delivered,
-                  failed: c.failed,
-                  meanMs: round(c.totalMs / count),
-                  p50Ms: round(percentile(c.histogram, count, 0.5, c.maxMs)),
-                  p95Ms: round(percentile(c.histogram, count, 0.95, c.maxMs)),
-                  maxMs: round(c.maxMs),
-                },
-              ];
-            }),
+            [...b.attempts]
+              .filter(([name]) => shown(name))
+              .map(([name, c]) => {
+                const count = c.delivered + c.failed;
+                return [
+                  name,
+                  {
+                    delivered: c.delivered,
+                    failed: c.failed,
+                    meanMs: round(c.totalMs / count),
+                    p50Ms: round(percentile(c.histogram, count, 0.5, c.maxMs)),
+                    p95Ms: round(percentile(c.histogram, count, 0.95, c.maxMs)),
+                    maxMs: round(c.maxMs),
+                  },
+                ];
+              }),
           ),
         })),
     };

@@ -8,6 +8,7 @@ import { engineSkipReason, tempDir, testEngines } from '../helpers/gateway.ts';
 import { postgresUrl, testSchema } from '../helpers/postgres.ts';
 import { signedJsonHeaders, spawnGateway, type GatewayProcess } from '../helpers/process.ts';
 import { eventually, Receiver } from '../helpers/receiver.ts';
+import { openSse } from '../helpers/sse.ts';
 
 const secrets = { acme: randomBytes(16).toString('hex'), beta: randomBytes(16).toString('hex') };
 const tokens = {
@@ -82,6 +83,13 @@ const coveredScoped = [
   'GET /admin/jobs',
   'GET /admin/jobs/:id',
   ...['pause', 'resume', 'cancel'].map((a) => `POST /admin/jobs/:id/${a}`),
+  // The console's reads (issue 18): the stream, listen's reports, the overview and the plan.
+  'GET /admin/events/stream',
+  'POST /admin/events/:id/forwards',
+  'GET /admin/queue',
+  'GET /admin/timeline',
+  'GET /admin/sources',
+  'GET /admin/dlq/plan',
 ];
 
 type Json = { success: boolean; data: Record<string, unknown>; error?: { code: string } };
@@ -423,6 +431,104 @@ for (const engine of testEngines) {
         assert.equal(res.status, 403, `${key(r)}: ${res.text}`);
         assert.equal(res.json.error?.code, 'OPERATOR_ONLY');
       }
+    });
+
+    it("shows the console's views to a tenant's token over its own only", async () => {
+      // The live stream from the start of time: the tenant's own events, none of the others'.
+      const stream = await openSse(
+        `${gateway.url}/admin/events/stream?after=evt_${'0'.repeat(32)}`,
+        { authorization: `Bearer ${tokens.acme}` },
+      );
+      try {
+        assert.equal(stream.status, 200);
+        await eventually(() => stream.messages.length >= 3, 10_000);
+        const streamed = stream.messages.map((m) => JSON.parse(m.data) as { source: string });
+        assert.ok(
+          streamed.every((e) => e.source === 'acme/shop'),
+          JSON.stringify(streamed),
+        );
+      } finally {
+        stream.close();
+      }
+      // Another tenant's source by its qualified name finds nothing; its own by the short one.
+      const named = await openSse(
+        `${gateway.url}/admin/events/stream?source=beta%2Fshop&after=evt_${'0'.repeat(32)}`,
+        { authorization: `Bearer ${tokens.acme}` },
+      );
+      await eventually(() => named.comments.includes('connected'));
+      named.close();
+      assert.equal(named.messages.length, 0);
+
+      const forward = {
+        listener: 'dev1',
+        attemptId: `att_${randomBytes(16).toString('hex')}`,
+        startedAt: Date.now(),
+        durationMs: 3,
+        statusCode: 200,
+      };
+      const foreign = await call(
+        tokens.acme,
+        'POST',
+        `/admin/events/${ids.beta.event}/forwards`,
+        forward,
+      );
+      assert.equal(foreign.status, 404);
+      const own = await call(
+        tokens.acme,
+        'POST',
+        `/admin/events/${ids.acme.event}/forwards`,
+        forward,
+      );
+      assert.equal(own.status, 200, own.text);
+      assert.equal(
+        (own.json.data.delivery as { destination: string }).destination,
+        'acme/listen:dev1',
+      );
+      const listed = (await call(tokens.acme, 'GET', '/admin/deliveries?destination=listen:dev1'))
+        .json.data.deliveries as { id: string }[];
+      assert.equal(listed.length, 1);
+      assert.deepEqual(
+        (await call(tokens.beta, 'GET', '/admin/deliveries?destination=acme/listen:dev1')).json.data
+          .deliveries,
+        [],
+      );
+
+      const queue = (await call(tokens.acme, 'GET', '/admin/queue')).json.data as {
+        byState: Record<string, number>;
+        destinations: { name: string }[];
+      };
+      assert.ok(queue.destinations.length > 0);
+      assert.ok(
+        queue.destinations.every((d) => d.name.startsWith('acme/')),
+        JSON.stringify(queue),
+      );
+      assert.equal(queue.byState.dead, 3);
+      const timeline = (await call(tokens.acme, 'GET', '/admin/timeline')).json.data as {
+        buckets: { ingest: object; attempts: object }[];
+      };
+      const names = timeline.buckets.flatMap((b) => [
+        ...Object.keys(b.ingest),
+        ...Object.keys(b.attempts),
+      ]);
+      assert.ok(names.includes('acme/shop'));
+      assert.ok(
+        names.every((n) => n.startsWith('acme/')),
+        names.join(),
+      );
+      const sources = (await call(tokens.acme, 'GET', '/admin/sources')).json.data.sources as {
+        name: string;
+        endpoint: string;
+      }[];
+      assert.deepEqual(
+        sources.map((x) => [x.name, x.endpoint]),
+        [['acme/shop', '/webhooks/acme/shop']],
+      );
+      const plan = (await call(tokens.acme, 'GET', '/admin/dlq/plan')).json.data as {
+        count: number;
+        byDestination: Record<string, number>;
+      };
+      assert.equal(plan.count, 3);
+      assert.deepEqual(Object.keys(plan.byDestination), ['acme/broken']);
     });
 
     it('acts on its own: pause and resume its destination by its own name', async () => {

@@ -4,7 +4,7 @@ import { fill, h, table } from '../dom.ts';
 import { count, duration, time } from '../format.ts';
 import type { Page } from '../page.ts';
 import { eventHref } from '../router.ts';
-import type { Breaker, DeadLetter, Delivery, QueueView, TimelineView } from '../types.ts';
+import type { DeadLetter, Delivery, DestinationView, QueueView, TimelineView } from '../types.ts';
 
 const waiting = ['pending', 'queued', 'retry', 'held', 'quarantined', 'dead'] as const;
 
@@ -37,7 +37,8 @@ export const overviewPage: Page = (root, ctx) => {
     const [q, t, b, dead, retrying] = await Promise.all([
       api.get<QueueView>('/admin/queue', {}, ctx.signal),
       api.get<TimelineView>('/admin/timeline', { minutes: 30 }, ctx.signal),
-      api.get<{ breakers: Breaker[] }>('/admin/breakers', {}, ctx.signal),
+      // Each destination with its breaker: a tenant's token sees its own (not /admin/breakers).
+      api.get<{ destinations: DestinationView[] }>('/admin/destinations', {}, ctx.signal),
       api.get<{ deliveries: DeadLetter[] }>('/admin/dlq', { limit: 10 }, ctx.signal),
       api.get<{ deliveries: Delivery[] }>(
         '/admin/deliveries',
@@ -53,7 +54,9 @@ export const overviewPage: Page = (root, ctx) => {
         ingest.duplicate += c.duplicate;
         ingest.rejected += c.rejected;
       }
-    const open = b.breakers.filter((x) => x.state === 'open');
+    const open = b.destinations
+      .filter((x) => x.breaker?.state === 'open')
+      .map((x) => ({ destination: x.name }));
     fill(stats, [
       stat('accepted, last 5 min', count(ingest.accepted)),
       stat('duplicates, last 5 min', count(ingest.duplicate)),

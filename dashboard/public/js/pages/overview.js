@@ -27,7 +27,8 @@ export const overviewPage = (root, ctx) => {
         const [q, t, b, dead, retrying] = await Promise.all([
             api.get('/admin/queue', {}, ctx.signal),
             api.get('/admin/timeline', { minutes: 30 }, ctx.signal),
-            api.get('/admin/breakers', {}, ctx.signal),
+            // Each destination with its breaker: a tenant's token sees its own (not /admin/breakers).
+            api.get('/admin/destinations', {}, ctx.signal),
             api.get('/admin/dlq', { limit: 10 }, ctx.signal),
             api.get('/admin/deliveries', { state: 'retry', limit: 10 }, ctx.signal),
         ]);
@@ -39,7 +40,9 @@ export const overviewPage = (root, ctx) => {
                 ingest.duplicate += c.duplicate;
                 ingest.rejected += c.rejected;
             }
-        const open = b.breakers.filter((x) => x.state === 'open');
+        const open = b.destinations
+            .filter((x) => x.breaker?.state === 'open')
+            .map((x) => ({ destination: x.name }));
         fill(stats, [
             stat('accepted, last 5 min', count(ingest.accepted)),
             stat('duplicates, last 5 min', count(ingest.duplicate)),
