@@ -1,5 +1,5 @@
 /** The dead-letter queue as the store keeps it: a dead letter is a delivery in state `dead`. */
-import type { DeliveryView } from './store.ts';
+import type { DeliveryView } from './records.ts';
 
 /** Seed 004's review states: `failed` is a dead letter nobody has taken up yet. */
 export type ReviewState = 'failed' | 'reviewing' | 'requeued' | 'discarded';

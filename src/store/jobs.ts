@@ -1,6 +1,6 @@
 /** Background jobs (bulk replays) as the store keeps them. */
 import type { JobState } from '../domain/job-state.ts';
-import type { NewReplay } from './store.ts';
+import type { NewReplay } from './records.ts';
 
 export type { JobAction, JobState } from '../domain/job-state.ts';
 

@@ -1,6 +1,6 @@
 /** Event search: the filter, its results and their cursor (the same on every engine). */
 import type { DeliveryState } from '../domain/delivery-state.ts';
-import type { StoredEvent } from './store.ts';
+import type { StoredEvent } from './records.ts';
 
 export interface EventFilter {
   /** The tenant's events only (src/domain/tenant.ts); set from the admin token, never a query. */
