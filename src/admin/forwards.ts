@@ -1,17 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { HookgateError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { qualifiedName } from '../domain/tenant.ts';
 import type { ErrorClass } from '../domain/outcome.ts';
 import { notFound, ok, parse, type AdminDeps } from './http.ts';
 import { scopeOf, tenantScoped } from './scope.ts';
 
-/** Text a reporter sends: NUL (which PostgreSQL cannot store) becomes U+FFFD. */
-const reported = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .transform((v) => v.replaceAll('\u0000', '\ufffd'));
+/** Text a reporter sends (stored as any text is: NUL and lone surrogates as U+FFFD). */
+const reported = (max: number) => z.string().max(max);
 
 const forwardSchema = z.strictObject({
   /** Who forwarded: shown as the delivery's destination `listen:<listener>`. */
@@ -74,6 +71,10 @@ export function forwardRoutes(app: FastifyInstance, deps: AdminDeps): void {
         now: deps.clock.now(),
       });
       if (delivery === undefined) throw notFound('event with this id');
+      if (delivery === 'conflict')
+        throw new HookgateError('CONFLICT', {
+          message: 'This attempt id was used by another delivery: make a new one.',
+        });
       return ok(reply, { delivery });
     },
   );

@@ -69,6 +69,9 @@ export interface EventStreamParams {
  * A forward made outside the gateway (`hookgate listen` to a developer's local URL), recorded as
  * a delivery of the event that is already over, with its one attempt.
  */
+/** What recording a forward did: its delivery, `conflict` (the attempt id is taken), or none. */
+export type ForwardOutcome = Delivery | 'conflict' | undefined;
+
 export interface ForwardRecord {
   readonly deliveryId: string;
   readonly eventId: string;
@@ -200,10 +203,11 @@ export interface Store {
   attemptListByDelivery(params: { deliveryId: string }): Promise<Attempt[]>;
   /**
    * Records a forward made outside the gateway, in one transaction: a delivery already over and
-   * its attempt. A report whose attempt id is known already returns the delivery it made; none
-   * (undefined) when the event does not exist.
+   * its attempt. A report whose attempt id is known already returns the delivery it made
+   * (`conflict` when that id is not this event's forward); none (undefined) when the event does
+   * not exist.
    */
-  deliveryRecordForward(params: ForwardRecord): Promise<Delivery | undefined>;
+  deliveryRecordForward(params: ForwardRecord): Promise<ForwardOutcome>;
   /** Gives back every lease `owner` holds (graceful shutdown). */
   deliveryReleaseLeases(params: { owner: string }): Promise<number>;
   /** Pausing holds the destination's waiting deliveries (state held); resuming makes them due now. */

@@ -23,7 +23,7 @@ const day = 86_400_000;
 const minute = 60_000;
 
 /** Claims the delivery and records one attempt that leaves it in `state`. */
-async function settleDelivery(
+export async function settleDelivery(
   store: Store,
   d: { id: string; destination: string },
   state: AttemptOutcome['state'],

@@ -6,7 +6,7 @@ import { newId } from '../../src/domain/ids.ts';
 import type { NewEvent, Store } from '../../src/store/store.ts';
 import { makeEvent, t0 } from './make-event.ts';
 import { monitoringContract } from './monitoring-contract.ts';
-import { operationsContract } from './operations-contract.ts';
+import { operationsContract, settleDelivery } from './operations-contract.ts';
 import { orderingContract } from './ordering-contract.ts';
 import { tenancyContract } from './tenancy-contract.ts';
 
@@ -107,14 +107,46 @@ export function storeContract(
         state: 'skipped' as const,
         now: t0 + 5,
       };
-      const made = await store.deliveryRecordForward(record);
+      const recorded = await store.deliveryRecordForward(record);
+      assert.ok(recorded !== undefined && recorded !== 'conflict');
+      const made = recorded;
       assert.equal(made?.state, 'skipped');
       assert.equal(made?.origin, 'listen');
       assert.equal(made?.attempts, 1);
       assert.equal(made?.lastError, 'the local URL answered 500');
       // Reported again (its answer was lost): the same delivery, nothing more.
       const again = await store.deliveryRecordForward({ ...record, deliveryId: newId('dlv') });
-      assert.equal(again?.id, made?.id);
+      assert.equal(again !== 'conflict' && again?.id, made.id);
+      // The same attempt id reported on another event, or an attempt id of a delivery the gateway
+      // made: a conflict, never that delivery (it may be another tenant's).
+      const other = makeEvent({
+        dedupeKey: null,
+        deliveries: [{ id: newId('dlv'), route: 'r', destination: `fwd-${newId('dlv')}` }],
+      });
+      await store.eventInsertBatch({ events: [other] });
+      assert.equal(
+        await store.deliveryRecordForward({
+          ...record,
+          eventId: other.id,
+          deliveryId: newId('dlv'),
+        }),
+        'conflict',
+      );
+      const [sent] = other.deliveries;
+      assert.ok(sent);
+      await settleDelivery(store, sent, 'delivered', t0 + 9);
+      // Its own attempt's id, reported as a forward of that same event: still not a forward.
+      const [gatewayAttempt] = await store.attemptListByDelivery({ deliveryId: sent.id });
+      assert.ok(gatewayAttempt);
+      assert.equal(
+        await store.deliveryRecordForward({
+          ...record,
+          eventId: other.id,
+          deliveryId: newId('dlv'),
+          attempt: { ...attempt, id: gatewayAttempt.id },
+        }),
+        'conflict',
+      );
       const deliveries = await store.deliveryListByEvent({ eventId: e.id });
       assert.deepEqual(
         deliveries.map((d) => d.id),

@@ -190,6 +190,26 @@ export function tenancyContract(store: () => Store): void {
       );
     }
     assert.equal((await s.orderingKeyList({ key: 'same-key', limit: 50 })).length, 2);
+    // A second event of the key waits queued; asked for by another tenant with the key's full
+    // name (destination and key), it is as absent as an unknown key, its queue not counted.
+    const [first, second] = tenants;
+    await s.eventInsertBatch({ events: [tenantEvent(first as string, 11, 'same-key')] });
+    const own = await s.orderingKeyList({
+      tenant: first,
+      destination: `${first}/hook`,
+      key: 'same-key',
+      limit: 50,
+    });
+    assert.equal(own[0]?.queued, 1);
+    assert.deepEqual(
+      await s.orderingKeyList({
+        tenant: second,
+        destination: `${first}/hook`,
+        key: 'same-key',
+        limit: 50,
+      }),
+      [],
+    );
   });
 
   it("lists only the tenant's jobs; a job made without one is nobody's tenant's", async () => {

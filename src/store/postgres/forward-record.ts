@@ -1,17 +1,19 @@
 import type pg from 'pg';
+import { knownForward } from '../forward-known.ts';
 import { toDelivery, type DeliveryRow } from '../rows.ts';
-import type { Delivery, ForwardRecord } from '../store.ts';
+import { wellFormed } from '../text.ts';
+import type { ForwardOutcome, ForwardRecord } from '../store.ts';
 
 /** `hookgate listen`'s reports on PostgreSQL (store.ts `deliveryRecordForward`), in `client`'s transaction. */
 export async function recordForward(
   client: pg.PoolClient,
   r: ForwardRecord,
-): Promise<Delivery | undefined> {
+): Promise<ForwardOutcome> {
   const known = await client.query<DeliveryRow>(
     'SELECT d.* FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE a.id = $1',
     [r.attempt.id],
   );
-  if (known.rows[0]) return toDelivery(known.rows[0]);
+  if (known.rows[0]) return knownForward(toDelivery(known.rows[0]), r);
   const made = await client.query<DeliveryRow>(
     `INSERT INTO deliveries (id, event_id, route, destination, state, attempts, next_attempt_at,
        last_error, error_class, created_at, updated_at, origin)
@@ -25,7 +27,7 @@ export async function recordForward(
       r.destination,
       r.state,
       r.now,
-      r.attempt.error,
+      wellFormed(r.attempt.error),
       r.attempt.errorClass,
     ],
   );
@@ -39,12 +41,12 @@ export async function recordForward(
     [
       r.attempt.id,
       r.deliveryId,
-      r.worker,
+      wellFormed(r.worker),
       r.attempt.startedAt,
       r.attempt.durationMs,
       r.attempt.statusCode,
-      r.attempt.responseBody,
-      r.attempt.error,
+      wellFormed(r.attempt.responseBody),
+      wellFormed(r.attempt.error),
       r.attempt.errorClass,
       r.state,
     ],

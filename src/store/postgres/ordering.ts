@@ -121,9 +121,12 @@ export async function listOrderingKeys(
   );
   if (rows.length === 0 && key !== undefined && destination !== undefined) {
     // A key waiting with no turn holder (a repair is due) is shown too when asked for by name.
+    // Within the tenant too: another tenant's key is as absent as an unknown one.
     const { rows: waiting } = await db.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM deliveries WHERE destination = $1 AND ordering_key = $2 AND state = 'queued'",
-      [destination, key],
+      `SELECT count(*)::int AS n FROM deliveries q WHERE q.destination = $1 AND q.ordering_key = $2
+         AND q.state = 'queued' AND ($3::text IS NULL
+           OR EXISTS (SELECT 1 FROM events e WHERE e.id = q.event_id AND e.tenant = $3))`,
+      [destination, key, p.tenant ?? null],
     );
     const n = waiting[0]?.n ?? 0;
     return n > 0 ? [{ destination, key, turn: null, queued: n }] : [];

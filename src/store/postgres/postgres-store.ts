@@ -55,6 +55,7 @@ import {
   type EventPage,
   type SearchOrder,
   type EventStreamParams,
+  type ForwardOutcome,
   type ForwardRecord,
   type EventSummary,
   type Job,
@@ -364,7 +365,7 @@ export class PostgresStore implements Store {
     return rows[0]?.n ?? 0;
   }
 
-  async deliveryRecordForward(params: ForwardRecord): Promise<Delivery | undefined> {
+  async deliveryRecordForward(params: ForwardRecord): Promise<ForwardOutcome> {
     try {
       return await this.tx((client) => recordForward(client, params));
     } catch (err) {

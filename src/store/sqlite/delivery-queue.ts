@@ -335,11 +335,15 @@ export class DeliveryQueue {
     }));
     // A key waiting with no turn holder (a repair is due) is shown too when asked for by name.
     if (views.length === 0 && p.key !== undefined && p.destination !== undefined) {
+      // Within the tenant too: another tenant's key is as absent as an unknown one.
+      const tenant = p.tenant ?? null;
       const queued = this.db
-        .prepare<[string, string], { n: number }>(
-          "SELECT count(*) AS n FROM deliveries WHERE destination = ? AND ordering_key = ? AND state = 'queued'",
+        .prepare<[string, string, string | null, string | null], { n: number }>(
+          `SELECT count(*) AS n FROM deliveries q WHERE q.destination = ? AND q.ordering_key = ?
+             AND q.state = 'queued' AND (? IS NULL
+               OR EXISTS (SELECT 1 FROM events e WHERE e.id = q.event_id AND e.tenant = ?))`,
         )
-        .get(p.destination, p.key);
+        .get(p.destination, p.key, tenant, tenant);
       if (queued && queued.n > 0)
         return [{ destination: p.destination, key: p.key, turn: null, queued: queued.n }];
     }

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
+import { knownForward } from '../forward-known.ts';
 import { toDelivery, type DeliveryRow } from '../rows.ts';
-import type { Delivery, ForwardRecord } from '../store.ts';
+import { wellFormed } from '../text.ts';
+import type { Delivery, ForwardOutcome, ForwardRecord } from '../store.ts';
 
 /** `hookgate listen`'s reports on SQLite (store.ts `deliveryRecordForward`). */
 export class ForwardRecords {
@@ -28,11 +30,11 @@ export class ForwardRecords {
     );
   }
 
-  record(r: ForwardRecord): Delivery | undefined {
+  record(r: ForwardRecord): ForwardOutcome {
     return this.db
       .transaction(() => {
         const known = this.known.get(r.attempt.id);
-        if (known) return toDelivery(known);
+        if (known) return knownForward(toDelivery(known), r);
         const row = this.insertDelivery.get({
           id: r.deliveryId,
           eventId: r.eventId,
@@ -40,19 +42,19 @@ export class ForwardRecords {
           destination: r.destination,
           state: r.state,
           now: r.now,
-          error: r.attempt.error,
+          error: wellFormed(r.attempt.error),
           errorClass: r.attempt.errorClass,
         });
         if (row === undefined) return undefined;
         this.insertAttempt.run({
           id: r.attempt.id,
           deliveryId: r.deliveryId,
-          worker: r.worker,
+          worker: wellFormed(r.worker),
           startedAt: r.attempt.startedAt,
           durationMs: r.attempt.durationMs,
           statusCode: r.attempt.statusCode,
-          responseBody: r.attempt.responseBody,
-          error: r.attempt.error,
+          responseBody: wellFormed(r.attempt.responseBody),
+          error: wellFormed(r.attempt.error),
           errorClass: r.attempt.errorClass,
           state: r.state,
         });

@@ -11,6 +11,7 @@ import {
   type EventPage,
   type SearchOrder,
   type EventStreamParams,
+  type ForwardOutcome,
   type ForwardRecord,
   type EventSummary,
   type Job,
@@ -304,7 +305,7 @@ export class SqliteStore implements Store {
     return settle(() => this.index.backlog());
   }
 
-  deliveryRecordForward(params: ForwardRecord): Promise<Delivery | undefined> {
+  deliveryRecordForward(params: ForwardRecord): Promise<ForwardOutcome> {
     return settle(() => {
       this.forwardQueries ??= new ForwardRecords(this.db);
       return this.forwardQueries.record(params);
