@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { destinationSchema, type DestinationConfig } from '../destinations/schema.ts';
 import { defaultTenant, qualifiedName } from '../domain/tenant.ts';
 import { secret } from './name.ts';
+import { checkOrderingCredentials } from './ordering-credentials.ts';
 import { routeSchema } from './route.ts';
 import { sourceSchema } from './source.ts';
 
@@ -99,6 +100,7 @@ export function checkTenantLists(
     sources: new Set(lists.sources.map((s) => s.name)),
     destinations: new Set(lists.destinations.map((d) => d.name)),
   };
+  checkOrderingCredentials(ctx, at, lists);
   const tenantWord = tenant === defaultTenant ? 'the top-level lists' : `tenant "${tenant}"`;
   lists.routes.forEach((r, i) => {
     for (const [field, key] of [

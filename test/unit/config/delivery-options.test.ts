@@ -62,6 +62,39 @@ routes:
     );
   });
 
+  it("refuses a key from a header the route's source declares a credential", () => {
+    const found = problems(`
+sources:
+  - { name: shop, provider: shopify, secrets: [s3cret] }
+  - { name: hooks, provider: generic-hmac, secrets: [s3cret], options: { header: x-acme-mac } }
+destinations:
+  - { name: a, url: 'http://127.0.0.1:9/a', ordering: { key: 'header:x-acme-mac' } }
+routes:
+  - { source: shop, destination: a, ordering: { key: 'header:X-Shopify-Hmac-Sha256' } }
+  - { source: hooks, destination: a }
+tenants:
+  - name: acme
+    sources: [{ name: shop, provider: shopify, secrets: [s3cret] }]
+    destinations: [{ name: b, url: 'http://127.0.0.1:9/b' }]
+    routes: [{ source: shop, destination: b, ordering: { key: 'header:x-shopify-hmac-sha256' } }]
+`);
+    assert.equal(found.length, 3, found.join('\n'));
+    assert.match(
+      found[0] ?? '',
+      /^routes\[0\]\.ordering: "x-shopify-hmac-sha256" is a credential header of source "shop"/,
+    );
+    assert.match(
+      found[1] ?? '',
+      /^routes\[1\]\.ordering: "x-acme-mac" is a credential header of source "hooks"/,
+    );
+    assert.match(found[2] ?? '', /^tenants\[0\]\.routes\[0\]\.ordering: "x-shopify-hmac-sha256"/);
+    // A header no source declares stays a key.
+    parse(`${base}
+destinations: [{ name: a, url: 'http://127.0.0.1:9/a' }]
+routes: [{ source: shop, destination: a, ordering: { key: 'header:x-order-id' } }]
+`);
+  });
+
   it('refuses unknown key forms and policies', () => {
     const found = problems(`${base}
 destinations: [{ name: a, url: 'http://127.0.0.1:9/a', ordering: { key: 'body' } }]
