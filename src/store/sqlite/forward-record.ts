@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { knownForward } from '../forward-known.ts';
 import { toDelivery, type DeliveryRow } from '../rows.ts';
 import { wellFormed } from '../text.ts';
-import type { Delivery, ForwardOutcome, ForwardRecord } from '../store.ts';
+import type { ForwardOutcome, ForwardRecord } from '../store.ts';
 
 /** `hookgate listen`'s reports on SQLite (store.ts `deliveryRecordForward`). */
 export class ForwardRecords {
