@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NormalizedOrder, OrderStatusChange } from '../orders/normalized-order.ts';
+import { safeText } from './terminal.ts';
 
 /** The path the example configuration's `backend` destination posts to. */
 export const demoOrdersPath = '/api/integration/orders';
@@ -29,20 +30,11 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * A value as it may reach a terminal: what a provider sent is hostile (an escape sequence, a
- * newline forging a second line, NUL, a lone surrogate), so control characters are escaped as in
- * JSON; other characters (Arabic, emoji) stay as they are.
+ * A value as it may reach a terminal (terminal.ts `safeText`: control characters, lone
+ * surrogates and bidirectional overrides escaped; Arabic and emoji as they are); `?` when absent.
  */
 export function printable(value: unknown): string {
-  if (value === undefined || value === null) return '?';
-  const text = String(value);
-  // JSON.stringify escapes control characters and lone surrogates (as `\ud800`).
-  return JSON.stringify(text)
-    .slice(1, -1)
-    .replace(
-      /[\u007f-\u009f\u2028\u2029]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    );
+  return value === undefined || value === null ? '?' : safeText(value);
 }
 
 /** One line a person reads: what order arrived, for which branch, and what it costs. */

@@ -172,7 +172,7 @@ export async function listenCommand(argv: readonly string[]): Promise<void> {
     const result =
       answer.statusCode === null ? safeText(answer.error ?? '') : String(answer.statusCode);
     out(
-      `${summary.id}  ${safeText(summary.eventType ?? '-')}  ${event.method} ${safeText(target.href)}  ${
+      `${safeText(summary.id)}  ${safeText(summary.eventType ?? '-')}  ${event.method} ${safeText(target.href)}  ${
         ok ? c.green(result) : c.red(result)
       }  ${answer.durationMs} ms${reported ? '' : c.yellow('  (not reported)')}\n`,
     );

@@ -84,7 +84,10 @@ async function send(provider: string | undefined, values: Record<string, unknown
     key: str('key'),
     id: str('id'),
   });
-  process.stdout.write(`${result.method} ${result.url} -> ${result.status}\n${result.body}\n`);
+  // The answer may echo what was sent (a custom response, a verification challenge).
+  process.stdout.write(
+    `${result.method} ${result.url} -> ${result.status}\n${safeText(result.body)}\n`,
+  );
   if (result.status < 200 || result.status > 299) process.exitCode = 1;
 }
 

@@ -113,9 +113,9 @@ export async function replayCommand(argv: readonly string[]): Promise<void> {
   }
   const { jobId } = await client.post<{ jobId: string }>('/admin/replays', body);
   if (values['no-wait'] === true)
-    return out(json ? `${jsonText({ jobId })}\n` : `replay job ${jobId} started\n`);
+    return out(json ? `${jsonText({ jobId })}\n` : `replay job ${safeText(jobId)} started\n`);
   const interval = intFlag('interval', values.interval as string | undefined, 50, 60_000) ?? 500;
-  const bar = json ? undefined : new ProgressBar(process.stdout, `replay ${jobId}`);
+  const bar = json ? undefined : new ProgressBar(process.stdout, `replay ${safeText(jobId)}`);
   let job: Job;
   for (;;) {
     job = await client.get<Job>(`/admin/jobs/${encodeURIComponent(jobId)}`);

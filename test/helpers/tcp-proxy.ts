@@ -30,7 +30,14 @@ export class TcpProxy {
       client.once('close', () => upstream.destroy());
       upstream.once('close', () => client.destroy());
     });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    // The port taken meanwhile (it was free when first bound): fail, never hang.
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
     return `http://127.0.0.1:${this.port}`;

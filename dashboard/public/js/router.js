@@ -4,7 +4,15 @@ export function routeOf(path) {
     const [first, second] = rest.split('/');
     switch (first) {
         case 'events':
-            return second ? { page: 'event', id: decodeURIComponent(second) } : { page: 'events' };
+            if (!second)
+                return { page: 'events' };
+            try {
+                return { page: 'event', id: decodeURIComponent(second) };
+            }
+            catch {
+                // A malformed escape in a typed or pasted address: the list, not a broken page.
+                return { page: 'events' };
+            }
         case 'dead-letters':
         case 'destinations':
         case 'sources':

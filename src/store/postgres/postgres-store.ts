@@ -86,6 +86,7 @@ import {
   type Store,
   type StoredEvent,
 } from '../store.ts';
+import { wellFormed } from '../text.ts';
 
 const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
 /** pg_advisory_lock key: two instances starting at once migrate one after the other. */
@@ -272,7 +273,9 @@ export class PostgresStore implements Store {
   async eventStreamList(params: EventStreamParams): Promise<EventSummary[]> {
     const args: unknown[] = [params.after, params.before];
     let where = 'id > $1 AND id < $2';
-    if (params.source !== undefined) where += ` AND source = $${args.push(params.source)}`;
+    // Text as stored (text.ts): a source asked for with NUL or a lone surrogate matches none.
+    if (params.source !== undefined)
+      where += ` AND source = $${args.push(wellFormed(params.source))}`;
     const { rows } = await this.pool.query<Omit<EventRow, 'body'> & { body_bytes: number }>(
       `SELECT ${summaryColumns}, octet_length(body) AS body_bytes FROM events WHERE ${where}
        ORDER BY id LIMIT $${args.push(params.limit)}`,

@@ -61,6 +61,7 @@ import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { JobTable } from './job-table.ts';
 import { Pruner } from './pruner.ts';
 import { SearchIndex } from './search-index.ts';
+import { wellFormed } from '../text.ts';
 
 const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -217,7 +218,8 @@ export class SqliteStore implements Store {
     let where = 'id > ? AND id < ?';
     if (params.source !== undefined) {
       where += ' AND source = ?';
-      args.push(params.source);
+      // Text as stored (text.ts): a source asked for with NUL or a lone surrogate matches none.
+      args.push(wellFormed(params.source));
     }
     return settle(() =>
       this.db
