@@ -487,6 +487,24 @@ for (const engine of testEngines) {
       const listed = (await call(tokens.acme, 'GET', '/admin/deliveries?destination=listen:dev1'))
         .json.data.deliveries as { id: string }[];
       assert.equal(listed.length, 1);
+      // Another tenant's attempt id reported on its own event: a conflict, never that delivery.
+      const foreignAttempt = (
+        (await call(tokens.beta, 'GET', `/admin/events/${ids.beta.event}`)).json.data
+          .deliveries as { attemptList: { id: string }[] }[]
+      ).flatMap((d) => d.attemptList)[0];
+      assert.ok(foreignAttempt);
+      const stolen = await call(tokens.acme, 'POST', `/admin/events/${ids.acme.event}/forwards`, {
+        ...forward,
+        attemptId: foreignAttempt.id,
+      });
+      assert.equal(stolen.status, 409, stolen.text);
+      assert.ok(!stolen.text.includes('beta/'), stolen.text);
+      // An event retry leaves a listener's forward alone: it is not the gateway's to send.
+      const retried = await call(tokens.acme, 'POST', `/admin/events/${ids.acme.event}/retry`);
+      assert.equal(retried.status, 200, retried.text);
+      const forwarded = (await call(tokens.acme, 'GET', `/admin/deliveries/${listed[0]?.id}`)).json
+        .data as { state: string; attempts: number };
+      assert.deepEqual([forwarded.state, forwarded.attempts], ['delivered', 1]);
       assert.deepEqual(
         (await call(tokens.beta, 'GET', '/admin/deliveries?destination=acme/listen:dev1')).json.data
           .deliveries,
